@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Zero package dependencies by design (DESIGN.md principle 4): the toolchain, the
+// system's SQLite and our own small shims are the whole world.
+let package = Package(
+    name: "reactions",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "reactions", targets: ["reactions"]),
+    ],
+    dependencies: [],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(name: "ReactionsCore"),
+        .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite"]),
+        .target(name: "ReactionsCLI", dependencies: ["ReactionsCore", "ReactionsStore"]),
+        .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),
+        .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
+        .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
+        .testTarget(name: "ReactionsCLITests", dependencies: ["ReactionsCore"]),
+    ]
+)

@@ -1,0 +1,1 @@
+public enum ReactionsCLI { public static func main() {} }

@@ -1,0 +1,51 @@
+/// `when.filter`: an object of `path: condition`; every clause must hold.
+public struct Filter: Sendable, Hashable {
+    public var clauses: [Clause]
+
+    public init(clauses: [Clause] = []) { self.clauses = clauses }
+
+    public struct Clause: Sendable, Hashable {
+        /// As written: a shorthand (`service`, `environment`, `status`) or a variable path.
+        public var path: String
+        public var condition: Condition
+        public var location: SourceLocation
+
+        /// The variable path the clause reads; shorthands read the event's subject.
+        public var resolvedPath: [String] { Filter.resolve(shorthand: path) }
+    }
+
+    /// Shorthands read the CloudEvents extension attributes (or the deploy status).
+    public static let shorthands: [String: [String]] = [
+        "service": ["event", "service"],
+        "environment": ["event", "environment"],
+        "status": ["deploy", "status"],
+    ]
+
+    static func resolve(shorthand path: String) -> [String] {
+        shorthands[path] ?? path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+/// One condition on a value. A string means `equals`, a list means `in`.
+public enum Condition: Sendable, Hashable {
+    case equals(JSON)
+    case oneOf([JSON])
+    case glob(String)
+    case prefix(String)
+    case regex(String)
+    case exists(Bool)
+
+    public static let operators = ["equals", "in", "glob", "prefix", "regex", "exists"]
+
+    /// The canonical JSON form kept in state and shown in plans.
+    public var json: JSON {
+        switch self {
+        case .equals(let v): return v
+        case .oneOf(let vs): return .array(vs)
+        case .glob(let p): return .object(["glob": .string(p)])
+        case .prefix(let p): return .object(["prefix": .string(p)])
+        case .regex(let p): return .object(["regex": .string(p)])
+        case .exists(let b): return .object(["exists": .bool(b)])
+        }
+    }
+}

@@ -1,0 +1,309 @@
+/// A strict RFC 8259 parser over UTF-8 bytes that records the line and column of
+/// every value and key.
+///
+/// Foundation's `JSONSerialization` loses positions and member order; config errors
+/// must point at a line, and `fmt` must keep what people wrote, so we parse ourselves.
+/// Duplicate keys are rejected: in a reviewed config a silently ignored key is a bug.
+public struct JSONParser {
+    public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+        public var position: SourcePosition
+        public var message: String
+        public var description: String { "\(position): \(message)" }
+    }
+
+    /// Nesting deeper than this is refused instead of risking the stack.
+    public static let maximumDepth = 256
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+    private var lineStart = 0
+    private var depth = 0
+
+    public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONNode {
+        var parser = JSONParser(bytes: bytes)
+        return try parser.parseDocument()
+    }
+
+    public static func parse(_ text: String) throws(Error) -> JSONNode {
+        try parse(Array(text.utf8))
+    }
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+        // A UTF-8 byte order mark is tolerated, as editors on some platforms write one.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            index = 3
+            lineStart = 3
+        }
+    }
+
+    private var position: SourcePosition { position(at: index) }
+
+    private func position(at offset: Int) -> SourcePosition {
+        // Columns count scalars, not bytes, so that editors agree with us on non-ASCII lines.
+        var column = 1
+        var i = lineStart
+        while i < offset && i < bytes.count {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourcePosition(line: line, column: column)
+    }
+
+    private func fail(_ message: String, at offset: Int? = nil) -> Error {
+        Error(position: position(at: offset ?? index), message: message)
+    }
+
+    private mutating func parseDocument() throws(Error) -> JSONNode {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("the file is empty; a config document is a JSON object") }
+        let value = try parseValue()
+        skipWhitespace()
+        if index < bytes.count {
+            throw fail("unexpected \(describe(bytes[index])) after the end of the JSON value")
+        }
+        return value
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0D: index += 1
+            case 0x0A:
+                index += 1
+                line += 1
+                lineStart = index
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(Error) -> JSONNode {
+        let start = position
+        guard index < bytes.count else { throw fail("unexpected end of file; a value was expected") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject(start)
+        case UInt8(ascii: "["): return try parseArray(start)
+        case UInt8(ascii: "\""): return JSONNode(kind: .string(try parseString()), position: start)
+        case UInt8(ascii: "t"): try expectLiteral("true"); return JSONNode(kind: .bool(true), position: start)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return JSONNode(kind: .bool(false), position: start)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return JSONNode(kind: .null, position: start)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return JSONNode(kind: .number(try parseNumber()), position: start)
+        default:
+            throw fail("unexpected \(describe(bytes[index])); a value was expected")
+        }
+    }
+
+    private mutating func expectLiteral(_ word: String) throws(Error) {
+        let expected = Array(word.utf8)
+        guard index + expected.count <= bytes.count,
+              bytes[index..<index + expected.count].elementsEqual(expected) else {
+            throw fail("invalid literal; expected `\(word)`")
+        }
+        index += expected.count
+    }
+
+    private mutating func enter() throws(Error) {
+        depth += 1
+        if depth > Self.maximumDepth { throw fail("nesting is deeper than \(Self.maximumDepth) levels") }
+    }
+
+    private mutating func parseObject(_ start: SourcePosition) throws(Error) -> JSONNode {
+        try enter()
+        index += 1
+        var members: [JSONNode.Member] = []
+        var seen: [String: SourcePosition] = [:]
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return JSONNode(kind: .object(members), position: start)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw fail(index < bytes.count ? "expected a quoted key, found \(describe(bytes[index]))" : "unexpected end of file inside an object")
+            }
+            let keyPosition = position
+            let key = try parseString()
+            if let first = seen[key] {
+                throw Error(position: keyPosition, message: "duplicate key \"\(key)\" (first written at \(first)); remove one of them")
+            }
+            seen[key] = keyPosition
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw fail("expected `:` after the key \"\(key)\"")
+            }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue()
+            members.append(JSONNode.Member(key: key, keyPosition: keyPosition, value: value))
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of file inside an object; a `}` is missing") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                skipWhitespace()
+                if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+                    throw fail("trailing comma before `}`; remove it")
+                }
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return JSONNode(kind: .object(members), position: start)
+            }
+            throw fail("expected `,` or `}` after a member, found \(describe(bytes[index]))")
+        }
+    }
+
+    private mutating func parseArray(_ start: SourcePosition) throws(Error) -> JSONNode {
+        try enter()
+        index += 1
+        var items: [JSONNode] = []
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return JSONNode(kind: .array(items), position: start)
+        }
+        while true {
+            skipWhitespace()
+            items.append(try parseValue())
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of file inside an array; a `]` is missing") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                skipWhitespace()
+                if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+                    throw fail("trailing comma before `]`; remove it")
+                }
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return JSONNode(kind: .array(items), position: start)
+            }
+            throw fail("expected `,` or `]` after an item, found \(describe(bytes[index]))")
+        }
+    }
+
+    private mutating func parseString() throws(Error) -> String {
+        let open = index
+        index += 1
+        var scalars = String.UnicodeScalarView()
+        var runStart = index
+        func flushRun(_ parser: JSONParser, _ end: Int, into scalars: inout String.UnicodeScalarView) throws(Error) {
+            guard end > runStart else { return }
+            guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
+                throw parser.fail("invalid UTF-8 in a string", at: runStart)
+            }
+            scalars.append(contentsOf: text.unicodeScalars)
+        }
+        while true {
+            guard index < bytes.count else { throw fail("unterminated string; a closing `\"` is missing", at: open) }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                try flushRun(self, index, into: &scalars)
+                index += 1
+                return String(scalars)
+            }
+            if byte < 0x20 {
+                throw fail("control character \(describe(byte)) inside a string; escape it")
+            }
+            if byte == UInt8(ascii: "\\") {
+                try flushRun(self, index, into: &scalars)
+                index += 1
+                guard index < bytes.count else { throw fail("unterminated escape sequence") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"): scalars.append(try parseUnicodeEscape())
+                default: throw fail("invalid escape `\\\(Character(UnicodeScalar(escape)))`", at: index - 2)
+                }
+                runStart = index
+                continue
+            }
+            index += 1
+        }
+    }
+
+    private mutating func parseHex4() throws(Error) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw fail("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[index]
+            let digit: UInt32
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(b - UInt8(ascii: "A") + 10)
+            default: throw fail("invalid hex digit in a \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseUnicodeEscape() throws(Error) -> Unicode.Scalar {
+        let start = index - 2
+        let first = try parseHex4()
+        if (0xD800...0xDBFF).contains(first) {
+            guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw fail("unpaired surrogate in a \\u escape", at: start)
+            }
+            index += 2
+            let second = try parseHex4()
+            guard (0xDC00...0xDFFF).contains(second),
+                  let scalar = Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)) else {
+                throw fail("invalid surrogate pair in a \\u escape", at: start)
+            }
+            return scalar
+        }
+        guard let scalar = Unicode.Scalar(first) else { throw fail("unpaired surrogate in a \\u escape", at: start) }
+        return scalar
+    }
+
+    private mutating func parseNumber() throws(Error) -> JSONNumber {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number", at: start) }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count, isDigit(bytes[index]) { throw fail("numbers must not have leading zeros", at: start) }
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: digits must follow `.`", at: start) }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: digits must follow the exponent", at: start) }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        return JSONNumber(lexeme: String(decoding: bytes[start..<index], as: UTF8.self))
+    }
+
+    private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+
+    private func describe(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "`\(Character(UnicodeScalar(byte)))`" }
+        return "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+}

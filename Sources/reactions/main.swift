@@ -1,0 +1,2 @@
+import ReactionsCLI
+ReactionsCLI.main()
