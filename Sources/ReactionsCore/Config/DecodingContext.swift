@@ -5,7 +5,11 @@ struct DecodingContext {
     /// State documents may carry computed attributes (`content_sha256`) that users may not write.
     let allowComputed: Bool
     var diagnostics: [Diagnostic] = []
-    var resource: ResourceAddress?
+    var resource: ResourceAddress? {
+        didSet { templateUses = [] }
+    }
+    /// Templates parsed since the current resource began.
+    var templateUses: [TemplateUse] = []
 
     func location(_ node: JSONNode, _ pointer: JSONPointer) -> SourceLocation {
         SourceLocation(file: file, position: node.position, pointer: pointer)
@@ -122,7 +126,9 @@ struct DecodingContext {
 
     mutating func template(_ text: String, _ node: JSONNode, _ pointer: JSONPointer) -> Template? {
         do {
-            return try Template(parsing: text)
+            let parsed = try Template(parsing: text)
+            if !parsed.isLiteral { templateUses.append(TemplateUse(template: parsed, location: location(node, pointer))) }
+            return parsed
         } catch {
             // Point at the `#{`: the string's opening quote plus the offset (exact when the string has no escapes).
             var loc = location(node, pointer)

@@ -7,6 +7,9 @@ public struct Reaction: Sendable, Hashable {
     public var action: Action
     public var retry: RetryPolicy?
     public var location: SourceLocation
+    /// Every template the reaction's action uses, with where it was written, so the
+    /// validator can check variables against the events the reaction receives.
+    public var templateUses: [TemplateUse] = []
 
     public var address: ResourceAddress { ResourceAddress(.reaction, name) }
 }
@@ -26,4 +29,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maxAttempts: Int?
     public var initialDelay: DurationValue?
     public var maxDelay: DurationValue?
+}
+
+public struct TemplateUse: Sendable, Hashable {
+    public var template: Template
+    public var location: SourceLocation
 }

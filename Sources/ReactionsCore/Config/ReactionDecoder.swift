@@ -22,7 +22,8 @@ enum ReactionDecoder {
         let retry = node["retry"].flatMap { decodeRetry($0, p / "retry", &ctx) }
         guard let trigger, let action else { return nil }
         return Reaction(name: name, description: ctx.string(node["description"], p / "description", "\"description\""),
-                        enabled: enabled, trigger: trigger, action: action, retry: retry, location: ctx.location(node, p))
+                        enabled: enabled, trigger: trigger, action: action, retry: retry, location: ctx.location(node, p),
+                        templateUses: ctx.templateUses)
     }
 
     static func decodeTrigger(_ node: JSONNode, _ p: JSONPointer, _ ctx: inout DecodingContext) -> Trigger? {

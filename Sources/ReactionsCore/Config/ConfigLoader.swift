@@ -1,0 +1,138 @@
+import Foundation
+
+/// Reads a config directory (or one file), decodes every document, snapshots the scripts
+/// reactions reference, and validates the whole. Every problem is collected.
+public struct ConfigLoader: Sendable {
+    public struct Result: Sendable {
+        public var config: Config
+        public var diagnostics: [Diagnostic]
+        public var hasErrors: Bool { diagnostics.hasErrors }
+    }
+
+    /// Scripts larger than this are refused: they are stored in every revision that uses them.
+    public static let maximumScriptBytes = 1 << 20
+
+    public init() {}
+
+    public func load(path: String) -> Result {
+        var config = Config()
+        var diagnostics: [Diagnostic] = []
+        let root: URL
+        let files: [URL]
+        switch Self.documentFiles(at: path) {
+        case .failure(let message):
+            return Result(config: config, diagnostics: [.error(message)])
+        case .success(let found):
+            (root, files) = found
+        }
+        if files.isEmpty {
+            return Result(config: config, diagnostics: [.error("no *.json config files in \(path)",
+                                                               hint: "create one with \"version\": 1, or point --config at your config directory")])
+        }
+        for file in files {
+            let relative = Self.relativePath(of: file, under: root)
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                diagnostics.append(.error("cannot read \(relative)", at: SourceLocation(file: relative, position: .init(line: 1, column: 1), pointer: .root)))
+                continue
+            }
+            let node: JSONNode
+            do {
+                node = try JSONParser.parse([UInt8](data))
+            } catch {
+                diagnostics.append(.error("invalid JSON: \(error.message)", at: SourceLocation(file: relative, position: error.position, pointer: .root)))
+                continue
+            }
+            let (document, found) = ConfigDocument.decode(node, file: relative)
+            diagnostics += found
+            config.merge(document)
+        }
+        diagnostics += snapshotScripts(&config, root: root)
+        diagnostics += Validator().validate(config)
+        return Result(config: config, diagnostics: diagnostics.ordered)
+    }
+
+    /// Reads each referenced script once and records its hash on the reactions that run it.
+    private func snapshotScripts(_ config: inout Config, root: URL) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
+        for index in config.reactions.indices {
+            guard case .script(var script) = config.reactions[index].action else { continue }
+            let reaction = config.reactions[index]
+            var location = script.location
+            location.pointer = location.pointer / "path"
+            let fail = { (message: String, hint: String?) in
+                diagnostics.append(.error(message, at: location, resource: reaction.address, hint: hint))
+            }
+            if script.path.hasPrefix("/") || script.path.split(separator: "/").contains("..") {
+                fail("the script path \"\(script.path)\" must be relative and inside the config directory",
+                     "move the script under the config directory and write its path relative to it, e.g. scripts/release.sh")
+                continue
+            }
+            let resolved = root.appendingPathComponent(script.path).resolvingSymlinksInPath().standardizedFileURL.path
+            guard resolved.hasPrefix(realRoot + "/") else {
+                fail("the script \"\(script.path)\" resolves outside the config directory", "scripts are snapshotted from the reviewed config; keep them inside it")
+                continue
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                fail("the script \"\(script.path)\" does not exist", "create it, or fix the path (it is relative to the config directory)")
+                continue
+            }
+            let key = script.path
+            if config.scripts[key] == nil {
+                guard let data = FileManager.default.contents(atPath: resolved) else {
+                    fail("cannot read the script \"\(script.path)\"", "check its permissions")
+                    continue
+                }
+                guard data.count <= Self.maximumScriptBytes else {
+                    fail("the script \"\(script.path)\" is larger than 1 MiB", "keep scripts small; have them call tools installed on the host")
+                    continue
+                }
+                config.scripts[key] = [UInt8](data)
+            }
+            script.contentSHA256 = config.scripts[key].map { SHA256.hexDigest($0) }
+            config.reactions[index].action = .script(script)
+        }
+        return diagnostics
+    }
+
+    enum Found {
+        case success((URL, [URL]))
+        case failure(String)
+    }
+
+    /// The config root and its `*.json` files in a stable order. Hidden directories
+    /// (`.git`, `.reactions`) are skipped.
+    static func documentFiles(at path: String) -> Found {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            return .failure("the config path \(path) does not exist; pass --config DIR (default ./reactions)")
+        }
+        if !isDirectory.boolValue {
+            return .success((url.deletingLastPathComponent(), [url]))
+        }
+        var files: [URL] = []
+        guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey],
+                                                              options: [.skipsHiddenFiles]) else {
+            return .failure("cannot list the config directory \(path)")
+        }
+        for case let file as URL in enumerator where file.pathExtension == "json" {
+            if isTestFixture(file, root: url) { continue }
+            files.append(file.standardizedFileURL)
+        }
+        return .success((url, files.sorted { relativePath(of: $0, under: url) < relativePath(of: $1, under: url) }))
+    }
+
+    /// `reactions test` fixtures live beside the config but are not config documents.
+    static func isTestFixture(_ file: URL, root: URL) -> Bool {
+        file.lastPathComponent.hasSuffix(".test.json") || relativePath(of: file, under: root).hasPrefix("tests/")
+    }
+
+    static func relativePath(of file: URL, under root: URL) -> String {
+        let base = root.standardizedFileURL.path
+        let full = file.standardizedFileURL.path
+        if full.hasPrefix(base + "/") { return String(full.dropFirst(base.count + 1)) }
+        return file.lastPathComponent
+    }
+}

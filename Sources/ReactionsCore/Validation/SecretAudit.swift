@@ -1,0 +1,58 @@
+/// Every secret a config references, and which of them cannot be resolved where the
+/// command runs. Only names and presence are ever looked at or reported; values are
+/// never read into memory here.
+public enum SecretAudit {
+    public struct Use: Sendable, Hashable {
+        public var name: String
+        public var resource: ResourceAddress
+        public var location: SourceLocation
+    }
+
+    public static func uses(in config: Config) -> [Use] {
+        var out: [Use] = []
+        for endpoint in config.endpoints {
+            switch endpoint.auth {
+            case .apiKey(let ref)?: out.append(Use(name: ref.name, resource: endpoint.address, location: endpoint.location))
+            case .hmac(let h)?: out.append(Use(name: h.secret.name, resource: endpoint.address, location: endpoint.location))
+            default: break
+            }
+        }
+        for integration in config.integrations {
+            for key in integration.settings.keys.sorted() {
+                if case .secret(let ref)? = integration.settings[key] {
+                    out.append(Use(name: ref.name, resource: integration.address, location: integration.settingLocations[key] ?? integration.location))
+                }
+            }
+        }
+        for reaction in config.reactions {
+            for use in reaction.templateUses {
+                for name in use.template.secretNames { out.append(Use(name: name, resource: reaction.address, location: use.location)) }
+            }
+            switch reaction.action {
+            case .http(let http):
+                if let sign = http.sign { out.append(Use(name: sign.name, resource: reaction.address, location: http.location)) }
+            case .integration(let action):
+                for key in action.overrides.keys.sorted() {
+                    if case .secret(let ref)? = action.overrides[key] {
+                        out.append(Use(name: ref.name, resource: reaction.address, location: action.location))
+                    }
+                }
+            case .script: break
+            }
+        }
+        return out
+    }
+
+    /// Warnings for secrets that `isAvailable` says cannot be resolved here.
+    public static func unresolved(in config: Config, isAvailable: (String) -> Bool) -> [Diagnostic] {
+        var reported: Set<String> = []
+        var out: [Diagnostic] = []
+        for use in uses(in: config) where !reported.contains(use.name) && !isAvailable(use.name) {
+            reported.insert(use.name)
+            out.append(.warning("the secret \(use.name) cannot be resolved here (no environment variable or secrets-dir file named \(use.name))",
+                                at: use.location, resource: use.resource,
+                                hint: "the server that runs this revision must provide it, or it will not be ready (/readyz)"))
+        }
+        return out
+    }
+}
