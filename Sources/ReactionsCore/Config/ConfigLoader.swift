@@ -96,14 +96,14 @@ public struct ConfigLoader: Sendable {
         return diagnostics
     }
 
-    enum Found {
+    public enum Found: Sendable {
         case success((URL, [URL]))
         case failure(String)
     }
 
     /// The config root and its `*.json` files in a stable order. Hidden directories
     /// (`.git`, `.reactions`) are skipped.
-    static func documentFiles(at path: String) -> Found {
+    public static func documentFiles(at path: String) -> Found {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -129,7 +129,7 @@ public struct ConfigLoader: Sendable {
         file.lastPathComponent.hasSuffix(".test.json") || relativePath(of: file, under: root).hasPrefix("tests/")
     }
 
-    static func relativePath(of file: URL, under root: URL) -> String {
+    public static func relativePath(of file: URL, under root: URL) -> String {
         let base = root.standardizedFileURL.path
         let full = file.standardizedFileURL.path
         if full.hasPrefix(base + "/") { return String(full.dropFirst(base.count + 1)) }

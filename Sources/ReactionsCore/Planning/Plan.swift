@@ -18,10 +18,25 @@ public struct Plan: Sendable {
     /// Contents of the scripts `desired` runs, by SHA-256.
     public var scripts: [String: [UInt8]]
 
+    public init(base: Base?, changes: [ResourceChange], warnings: [Diagnostic], desired: StateDocument, scripts: [String: [UInt8]]) {
+        self.base = base
+        self.changes = changes
+        self.warnings = warnings
+        self.desired = desired
+        self.scripts = scripts
+    }
+
     public var hasChanges: Bool { !changes.isEmpty }
 
     public struct Summary: Sendable, Hashable {
         public var add = 0, change = 0, destroy = 0, replace = 0
+
+        public init(add: Int = 0, change: Int = 0, destroy: Int = 0, replace: Int = 0) {
+            self.add = add
+            self.change = change
+            self.destroy = destroy
+            self.replace = replace
+        }
     }
 
     /// Replacements count as one add and one destroy, as Terraform counts them.

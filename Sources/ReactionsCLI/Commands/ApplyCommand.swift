@@ -1,0 +1,91 @@
+import ReactionsCore
+import ReactionsStore
+
+struct ApplyCommand: Command {
+    static let spec = CommandSpec(
+        name: "apply",
+        summary: "Make the running state match the config, as one new revision.",
+        usage: ["apply [--config DIR] [--state FILE] [--auto-approve]", "apply PLANFILE [--state FILE]"],
+        options: [Paths.configOption, Paths.stateOption, Paths.secretsOption,
+                  .init(name: "auto-approve", value: nil, help: "Apply without asking (for CI, after the plan was reviewed)."),
+                  Paths.noColorOption],
+        discussion: """
+        Without PLANFILE: plans, shows the plan, and asks for "yes" on a terminal. Without a
+        terminal it refuses unless --auto-approve is given.
+
+        With PLANFILE (from `reactions plan --out`): applies exactly that plan, without asking,
+        and refuses it as stale if the state moved since the plan was made.
+
+        The new revision is written in one transaction; of two concurrent applies one wins and
+        the other is refused as stale. An unchanged config creates no revision.
+
+        Exit status: 0 applied or nothing to do, 1 error (including a stale plan or a refusal).
+        """,
+        maxPositionals: 1)
+
+    static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        let env = terminal.environment
+        let store = try StateInput.open(Paths.state(args, env))
+        if let planFile = args.positionals.first {
+            if args.value("config") != nil {
+                throw CLIError.usage("give either a PLANFILE or --config, not both: a saved plan already says what to apply", command: "apply")
+            }
+            return try applySaved(planFile, store: store, terminal: terminal)
+        }
+        let head = try StateInput.head(store)
+        let plan = try PlanBuilder.plan(configPath: Paths.config(args, env), state: head, args: args, terminal: terminal)
+        terminal.write(PlanTextView(terminal: terminal).render(plan))
+        guard plan.hasChanges else { return ExitCode.ok }
+        if !args.flag("auto-approve") {
+            guard terminal.stdinIsTTY else {
+                throw CLIError(message: "refusing to apply without confirmation: standard input is not a terminal. "
+                               + "Review the plan, then run again with --auto-approve (as CI does), or apply a saved plan file.")
+            }
+            terminal.line("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.")
+            let answer = terminal.ask("\n  Enter a value: ")
+            guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                terminal.error("Apply cancelled; nothing was changed.")
+                return ExitCode.error
+            }
+        }
+        return try commit(plan, store: store, source: "apply", terminal: terminal)
+    }
+
+    static func applySaved(_ path: String, store: SQLiteStateStore, terminal: Terminal) throws(CLIError) -> Int32 {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(message: "cannot read the plan file \(path)") }
+        var plan: Plan
+        do {
+            plan = try PlanJSON.decodeFile(JSONParser.parse([UInt8](data)).json)
+        } catch let error as PlanJSON.FileError {
+            throw CLIError(message: "\(path): \(error.description)")
+        } catch {
+            throw CLIError(message: "\(path) is not a readable plan file (\(error)); create one with `reactions plan --out FILE`")
+        }
+        let head = try StateInput.head(store)
+        if head?.info.base != plan.base {
+            throw CLIError(message: StoreError.stale(expected: plan.base?.number, actual: head?.info.number).description)
+        }
+        plan.changes = Planner().diff(current: head?.document ?? .empty, desired: plan.desired)
+        guard plan.hasChanges else {
+            terminal.line("No changes. The running state already matches the plan.")
+            return ExitCode.ok
+        }
+        return try commit(plan, store: store, source: "apply \((path as NSString).lastPathComponent)", terminal: terminal)
+    }
+
+    static func commit(_ plan: Plan, store: SQLiteStateStore, source: String, terminal: Terminal) throws(CLIError) -> Int32 {
+        let document = Planner.finalize(plan.desired)
+        let info = try StateInput.call {
+            () throws(StoreError) -> RevisionInfo in
+            try store.commit(RevisionCommit(document: document, scripts: plan.scripts, createdBy: Paths.actor(terminal.environment),
+                                            source: source, summary: plan.summary),
+                             expectedBase: plan.base?.number)
+        }
+        let s = plan.summary
+        terminal.line(terminal.style("\nApply complete!", .green, .bold)
+            + " Revision \(info.number) (\(info.hash.prefix(12))). Resources: \(s.add) added, \(s.change) changed, \(s.destroy) destroyed.")
+        return ExitCode.ok
+    }
+}
+
+import Foundation

@@ -1,0 +1,135 @@
+import ReactionsCore
+import ReactionsStore
+
+struct StateCommand: Command {
+    static let spec = CommandSpec(
+        name: "state",
+        summary: "Inspect revisions of the running state, or roll back to one.",
+        usage: ["state show [REVISION] [--state FILE] [--format text|json]",
+                "state history [--state FILE] [--limit N] [--format text|json]",
+                "state rollback REVISION [--state FILE] [--auto-approve]"],
+        options: [Paths.stateOption,
+                  .init(name: "format", value: "FORMAT", help: "text (default) or json.", allowed: ["text", "json"]),
+                  .init(name: "limit", value: "N", help: "history: show at most N revisions."),
+                  .init(name: "auto-approve", value: nil, help: "rollback: do not ask."),
+                  Paths.noColorOption],
+        discussion: """
+        show prints a revision (default: the latest) and its resources; with --format json, the
+        normalized document itself. history lists revisions newest first. rollback N writes a
+        new revision whose content is revision N's (history is never rewritten), after showing
+        the plan and asking, like apply.
+        """,
+        maxPositionals: 2)
+
+    static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        guard let sub = args.positionals.first else {
+            throw CLIError.usage("state needs a subcommand: show, history or rollback", command: "state")
+        }
+        let path = Paths.state(args, terminal.environment)
+        switch sub {
+        case "show": return try show(args, path: path, terminal)
+        case "history": return try history(args, path: path, terminal)
+        case "rollback": return try rollback(args, path: path, terminal)
+        default:
+            throw CLIError.usage("unknown subcommand \"\(sub)\"; use show, history or rollback", command: "state")
+        }
+    }
+
+    static func revisionNumber(_ text: String?) throws(CLIError) -> Int? {
+        guard let text else { return nil }
+        guard let n = Int(text), n > 0 else { throw CLIError.usage("REVISION must be a positive number, not \"\(text)\"", command: "state") }
+        return n
+    }
+
+    static func show(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        guard let store = try StateInput.openIfPresent(path) else {
+            throw CLIError(message: "there is no state at \(path) yet; run `reactions apply` first")
+        }
+        let revision: Revision
+        if let n = try revisionNumber(args.positionals.dropFirst().first) {
+            guard let r = try StateInput.call({ () throws(StoreError) in try store.revision(n) }) else {
+                throw CLIError(message: StoreError.notFound(revision: n).description)
+            }
+            revision = r
+        } else {
+            guard let r = try StateInput.head(store) else { throw CLIError(message: "the state at \(path) has no revision yet") }
+            revision = r
+        }
+        if args.value("format") == "json" {
+            terminal.write(JSON.object([
+                "revision": info(revision.info),
+                "document": revision.document.json,
+            ]).prettyText)
+            return ExitCode.ok
+        }
+        let i = revision.info
+        terminal.line(terminal.style("Revision \(i.number)", .bold) + "  \(i.hash)")
+        terminal.line("  applied \(i.createdAt) by \(i.createdBy) (\(i.source))")
+        terminal.line("  \(i.summary.add) added, \(i.summary.change) changed, \(i.summary.destroy) destroyed\n")
+        for address in revision.document.resources.keys.sorted() {
+            guard let value = revision.document.resources[address] else { continue }
+            var detail = ""
+            if address.kind == .endpoint {
+                let (config, _) = StateDocument(resources: [address: value]).config()
+                detail = config.endpoints.first?.routePath.map { "  \($0)" } ?? ""
+            }
+            terminal.line("  \(address)\(terminal.style(detail, .dim))")
+        }
+        return ExitCode.ok
+    }
+
+    static func info(_ i: RevisionInfo) -> JSON {
+        .object(["number": .int(i.number), "hash": .string(i.hash), "created_at": .string(i.createdAt),
+                 "created_by": .string(i.createdBy), "source": .string(i.source),
+                 "summary": .object(["add": .int(i.summary.add), "change": .int(i.summary.change), "destroy": .int(i.summary.destroy)])])
+    }
+
+    static func history(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        var limit: Int? = nil
+        if let text = args.value("limit") {
+            guard let n = Int(text), n > 0 else { throw CLIError.usage("--limit must be a positive number", command: "state") }
+            limit = n
+        }
+        let revisions = try StateInput.openIfPresent(path).map { store throws(CLIError) in
+            try StateInput.call { () throws(StoreError) in try store.history(limit: limit) }
+        } ?? []
+        if args.value("format") == "json" {
+            terminal.write(JSON.array(revisions.map(info)).prettyText)
+            return ExitCode.ok
+        }
+        guard !revisions.isEmpty else {
+            terminal.line("No revisions yet; run `reactions apply`.")
+            return ExitCode.ok
+        }
+        for r in revisions {
+            terminal.line("\(terminal.style(String(r.number).padding(toLength: 5, withPad: " ", startingAt: 0), .bold)) \(r.createdAt)  \(r.hash.prefix(12))  "
+                + "+\(r.summary.add) ~\(r.summary.change) -\(r.summary.destroy)  \(r.createdBy)  \(r.source)")
+        }
+        return ExitCode.ok
+    }
+
+    static func rollback(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        guard let n = try revisionNumber(args.positionals.dropFirst().first) else {
+            throw CLIError.usage("rollback needs the REVISION to return to; see `reactions state history`", command: "state")
+        }
+        guard let store = try StateInput.openIfPresent(path) else { throw CLIError(message: "there is no state at \(path) yet") }
+        guard let target = try StateInput.call({ () throws(StoreError) in try store.revision(n) }) else {
+            throw CLIError(message: StoreError.notFound(revision: n).description)
+        }
+        let head = try StateInput.head(store)
+        var plan = Plan(base: head?.info.base, changes: [], warnings: [], desired: target.document, scripts: target.scripts)
+        plan.changes = Planner().diff(current: head?.document ?? .empty, desired: target.document)
+        terminal.write(PlanTextView(terminal: terminal).render(plan))
+        guard plan.hasChanges else { return ExitCode.ok }
+        if !args.flag("auto-approve") {
+            guard terminal.stdinIsTTY else {
+                throw CLIError(message: "refusing to roll back without confirmation: standard input is not a terminal; pass --auto-approve")
+            }
+            guard terminal.ask("\nRoll back to revision \(n)? Only 'yes' will be accepted: ")?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                terminal.error("Rollback cancelled; nothing was changed.")
+                return ExitCode.error
+            }
+        }
+        return try ApplyCommand.commit(plan, store: store, source: "rollback to \(n)", terminal: terminal)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import ReactionsStore
+
+/// Where the config, the state and the secrets are, from flags or the environment.
+struct Paths {
+    static let stateOption = CommandSpec.Option(name: "state", value: "FILE", help: "The state store (default: $REACTIONS_STATE or ./.reactions/state.db).")
+    static let configOption = CommandSpec.Option(name: "config", value: "DIR", help: "The config directory or file (default: $REACTIONS_CONFIG or ./reactions).")
+    static let secretsOption = CommandSpec.Option(name: "secrets-dir", value: "DIR", help: "Where secrets are files named after them (default: $REACTIONS_SECRETS_DIR).")
+    static let noColorOption = CommandSpec.Option(name: "no-color", value: nil, help: "Never colour the output (NO_COLOR does the same).")
+
+    static func config(_ args: Arguments, _ env: [String: String]) -> String {
+        args.value("config") ?? env["REACTIONS_CONFIG"] ?? "reactions"
+    }
+
+    static func state(_ args: Arguments, _ env: [String: String]) -> String {
+        args.value("state") ?? env["REACTIONS_STATE"] ?? SQLiteStateStore.defaultPath
+    }
+
+    static func secretsDirectory(_ args: Arguments, _ env: [String: String]) -> String? {
+        args.value("secrets-dir") ?? env["REACTIONS_SECRETS_DIR"]
+    }
+
+    /// Whether a secret can be resolved here. Only presence is checked; values are not read.
+    static func secretAvailable(_ name: String, env: [String: String], secretsDirectory: String?) -> Bool {
+        if let value = env[name], !value.isEmpty { return true }
+        if let dir = secretsDirectory {
+            return FileManager.default.isReadableFile(atPath: (dir as NSString).appendingPathComponent(name))
+        }
+        return false
+    }
+
+    /// Who applied, as recorded in the revision.
+    static func actor(_ env: [String: String]) -> String {
+        if let actor = env["REACTIONS_ACTOR"], !actor.isEmpty { return actor }
+        let user = env["USER"] ?? env["LOGNAME"] ?? "unknown"
+        return "\(user)@\(ProcessInfo.processInfo.hostName)"
+    }
+
+    /// Writes a file atomically (temp + rename) with owner-only permissions.
+    static func writeAtomically(_ text: String, to path: String, permissions: Int = 0o644) throws(CLIError) {
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        do {
+            try Data(text.utf8).write(to: temp)
+            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temp.path)
+            if rename(temp.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw CLIError(message: "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}

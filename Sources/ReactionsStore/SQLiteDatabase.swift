@@ -1,0 +1,144 @@
+import CSQLite
+import Foundation
+
+/// A thin, typed wrapper over one SQLite connection. Not shared across threads: each
+/// user opens its own connection, which is how SQLite is fastest and safest.
+final class SQLiteDatabase {
+    private(set) var handle: OpaquePointer?
+
+    init(path: String) throws(StoreError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create \(directory): \(error.localizedDescription)")
+            }
+        }
+        let created = !FileManager.default.fileExists(atPath: path)
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(handle)
+            handle = nil
+            throw .cannotOpen(path: path, reason: message)
+        }
+        if created { chmod(path, 0o600) }
+        sqlite3_busy_timeout(handle, 15_000)
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = FULL")
+        try execute("PRAGMA foreign_keys = ON")
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func error(_ rc: Int32) -> StoreError {
+        .sqlite(code: rc, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection")
+    }
+
+    func execute(_ sql: String) throws(StoreError) {
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw error(rc) }
+    }
+
+    func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        return SQLiteStatement(statement, database: self)
+    }
+
+    /// Runs `body` in a transaction. `immediate` takes the write lock up front, so two
+    /// writers queue on the busy timeout instead of failing halfway.
+    func transaction<T>(immediate: Bool = true, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var userVersion: Int {
+        get throws(StoreError) {
+            let s = try prepare("PRAGMA user_version")
+            guard try s.step() else { return 0 }
+            return s.int(0)
+        }
+    }
+}
+
+final class SQLiteStatement {
+    private let statement: OpaquePointer
+    private let database: SQLiteDatabase
+
+    init(_ statement: OpaquePointer, database: SQLiteDatabase) {
+        self.statement = statement
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// SQLite copies bound text and blobs when told the memory is transient.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    @discardableResult
+    func bind(_ values: SQLiteValue...) throws(StoreError) -> SQLiteStatement {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+        for (i, value) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .int(let v): rc = sqlite3_bind_int64(statement, index, Int64(v))
+            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, Self.transient)
+            case .blob(let bytes):
+                rc = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+            }
+            guard rc == SQLITE_OK else { throw database.error(rc) }
+        }
+        return self
+    }
+
+    /// Advances; true while there is a row.
+    func step() throws(StoreError) -> Bool {
+        let rc = sqlite3_step(statement)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw database.error(rc)
+        }
+    }
+
+    func run() throws(StoreError) {
+        while try step() {}
+    }
+
+    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+
+    func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(statement, column) else { return "" }
+        return String(cString: pointer)
+    }
+
+    func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+}
+
+enum SQLiteValue {
+    case null
+    case int(Int)
+    case text(String)
+    case blob([UInt8])
+}
