@@ -48,9 +48,12 @@ enum ReactionRules {
                 }
             }
             // Seed 000: external event → outgoing HTTP would make reactions a passthrough broker.
+            // Such an action is refused whole; checking its details would only add noise.
+            var refused = false
             if types.contains(EventType.webhookReceived) {
                 switch reaction.action {
                 case .http, .integration:
+                    refused = true
                     out.append(.error("an external webhook cannot trigger an \(reaction.action.kindName) action: reactions is not a passthrough HTTP broker",
                                       at: at(reaction.location, "then"), resource: address,
                                       hint: "react to webhooks with a script action; it can call APIs itself and emit events with `reactions emit`"))
@@ -68,6 +71,7 @@ enum ReactionRules {
                                         hint: "declare the service, or check the spelling"))
                 }
             }
+            if refused { continue }
             for use in reaction.templateUses {
                 for expression in use.template.expressions {
                     if let problem = TemplateVariables.problem(with: expression.path, eventTypes: types) {

@@ -1,0 +1,74 @@
+import Testing
+@testable import ReactionsCore
+
+@Suite struct JSONParserTests {
+    @Test func recordsLineAndColumnOfValuesAndKeys() throws {
+        let node = try JSONParser.parse("{\n  \"a\": [1,\n    {\"b\": \"é\"}],\n  \"c\": true\n}")
+        #expect(node.position == SourcePosition(line: 1, column: 1))
+        let a = try #require(node.member("a"))
+        #expect(a.keyPosition == SourcePosition(line: 2, column: 3))
+        #expect(a.value.position == SourcePosition(line: 2, column: 8))
+        let inner = try #require(a.value.items?[1])
+        #expect(inner.position == SourcePosition(line: 3, column: 5))
+        #expect(inner["b"]?.string == "é")
+        #expect(node.member("c")?.keyPosition == SourcePosition(line: 4, column: 3))
+    }
+
+    @Test func keepsMemberOrder() throws {
+        let json = try JSONParser.parse(#"{"z": 1, "a": 2, "m": 3}"#).json
+        #expect(json.objectMembers?.map(\.key) == ["z", "a", "m"])
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1,}", "trailing comma", 1, 9),
+        ("[1, 2,]", "trailing comma", 1, 7),
+        ("{\"a\": 1, \"a\": 2}", "duplicate key \"a\"", 1, 10),
+        ("{\"a\": \"x\ny\"}", "control character", 1, 9),
+        ("{\"a\": 01}", "leading zeros", 1, 7),
+        ("{\"a\": tru}", "invalid literal", 1, 7),
+        ("{\"a\" 1}", "expected `:`", 1, 6),
+        ("", "empty", 1, 1),
+        ("{} x", "after the end", 1, 4),
+        ("{\"a\": \"\\x\"}", "invalid escape", 1, 8),
+        ("{\"a\": \"\\ud800\"}", "surrogate", 1, 8),
+        ("{\n  \"a\": [1, 2\n}", "expected `,` or `]`", 3, 1),
+        ("\"unterminated", "unterminated string", 1, 1),
+    ])
+    func rejectsInvalidJSONWithPosition(input: String, message: String, line: Int, column: Int) {
+        do {
+            _ = try JSONParser.parse(input)
+            Issue.record("expected a parse error for \(input)")
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+            #expect(error.position == SourcePosition(line: line, column: column), "\(error)")
+        }
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let node = try JSONParser.parse(#"["\u00e9\ud83d\ude00\n\t\"\\\/"]"#)
+        #expect(node.items?.first?.string == "é😀\n\t\"\\/")
+    }
+
+    @Test func refusesDeepNestingInsteadOfCrashing() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse([0x22, 0xFF, 0xFE, 0x22]) }
+    }
+
+    @Test func keepsNumbersExact() throws {
+        let json = try JSONParser.parse("[12345678901234567890, 1.50, -0, 3e10]").json
+        #expect(json.compactText == "[12345678901234567890,1.50,0,3e10]")
+    }
+
+    @Test func writerRoundTripsAndIsStable() throws {
+        let text = #"{"b": [1, 2, {"c": null}], "a": "x\u0001y", "long": ["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccccccc"]}"#
+        let json = try JSONParser.parse(text).json
+        let pretty = json.prettyText
+        #expect(try JSONParser.parse(pretty).json == json)
+        #expect(JSONWriter(style: .pretty).string(try JSONParser.parse(pretty).json) == pretty)
+        #expect(json.compactText.contains(#""x\u0001y""#))
+    }
+}
