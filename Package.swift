@@ -22,6 +22,7 @@ let package = Package(
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
-        .testTarget(name: "ReactionsCLITests", dependencies: ["ReactionsCore"]),
+        // Depends on the executable so `swift test` builds the binary these tests run.
+        .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore"]),
     ]
 )

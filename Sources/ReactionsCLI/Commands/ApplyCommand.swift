@@ -82,7 +82,7 @@ struct ApplyCommand: Command {
                              expectedBase: plan.base?.number)
         }
         let s = plan.summary
-        terminal.line(terminal.style("\nApply complete!", .green, .bold)
+        terminal.line("\n" + terminal.style("Apply complete!", .green, .bold)
             + " Revision \(info.number) (\(info.hash.prefix(12))). Resources: \(s.add) added, \(s.change) changed, \(s.destroy) destroyed.")
         return ExitCode.ok
     }
