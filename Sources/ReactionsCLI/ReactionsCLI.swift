@@ -31,7 +31,7 @@ public enum ReactionsCLI {
         """
         let width = (commands.map { $0.spec.name.count }.max() ?? 0) + 2
         for command in commands {
-            out += "  " + command.spec.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.spec.summary + "\n"
+            out += "  " + Text.pad(command.spec.name, width) + command.spec.summary + "\n"
         }
         out += "\nRun `reactions <command> --help` for a command's options.\n"
         return out

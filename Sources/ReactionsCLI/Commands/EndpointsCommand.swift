@@ -37,8 +37,8 @@ struct EndpointsCommand: Command {
         }
         let width = (endpoints.map(\.name.count).max() ?? 0) + 2
         for e in endpoints {
-            terminal.line(e.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + e.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+            terminal.line(Text.pad(e.name, width)
+                + Text.pad(e.kind.rawValue, 9)
                 + "POST " + base + (e.routePath ?? "") + terminal.style("  [\(auth(e))]", .dim))
         }
         if endpoints.isEmpty { terminal.line("Revision \(head.info.number) declares no endpoints.") }

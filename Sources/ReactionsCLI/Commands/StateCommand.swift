@@ -102,7 +102,7 @@ struct StateCommand: Command {
             return ExitCode.ok
         }
         for r in revisions {
-            terminal.line("\(terminal.style(String(r.number).padding(toLength: 5, withPad: " ", startingAt: 0), .bold)) \(r.createdAt)  \(r.hash.prefix(12))  "
+            terminal.line("\(terminal.style(Text.pad(String(r.number), 5), .bold)) \(r.createdAt)  \(r.hash.prefix(12))  "
                 + "+\(r.summary.add) ~\(r.summary.change) -\(r.summary.destroy)  \(r.createdBy)  \(r.source)")
         }
         return ExitCode.ok

@@ -23,7 +23,7 @@ struct CommandSpec: Sendable {
         let labels = all.map { "--\($0.name)" + ($0.value.map { " \($0)" } ?? "") }
         let width = (labels.map(\.count).max() ?? 0) + 2
         for (label, option) in zip(labels, all) {
-            out += "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + option.help + "\n"
+            out += "  " + Text.pad(label, width) + option.help + "\n"
         }
         if !discussion.isEmpty { out += "\n" + discussion + "\n" }
         return out

@@ -61,7 +61,7 @@ struct PlanTextView {
     }
 
     func fieldLine(_ field: ResourceChange.FieldChange, width: Int) -> String {
-        let name = field.path.padding(toLength: width, withPad: " ", startingAt: 0)
+        let name = Text.pad(field.path, width)
         let after = field.afterUnknown ? terminal.style("(known after apply)", .dim) : ValueText.short(field.after)
         var line: String
         switch (field.before, field.after) {

@@ -55,45 +55,55 @@ public struct ConfigLoader: Sendable {
     private func snapshotScripts(_ config: inout Config, root: URL) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
+        // Many reactions often share one script: resolve and read each path once.
+        var outcomes: [String: Swift.Result<String, ScriptProblem>] = [:]
         for index in config.reactions.indices {
             guard case .script(var script) = config.reactions[index].action else { continue }
-            let reaction = config.reactions[index]
-            var location = script.location
-            location.pointer = location.pointer / "path"
-            let fail = { (message: String, hint: String?) in
-                diagnostics.append(.error(message, at: location, resource: reaction.address, hint: hint))
+            let outcome = outcomes[script.path] ?? snapshot(script.path, root: root, realRoot: realRoot, into: &config.scripts)
+            outcomes[script.path] = outcome
+            switch outcome {
+            case .success(let digest):
+                script.contentSHA256 = digest
+                config.reactions[index].action = .script(script)
+            case .failure(let problem):
+                var location = script.location
+                location.pointer = location.pointer / "path"
+                diagnostics.append(.error(problem.message, at: location, resource: config.reactions[index].address, hint: problem.hint))
             }
-            if script.path.hasPrefix("/") || script.path.split(separator: "/").contains("..") {
-                fail("the script path \"\(script.path)\" must be relative and inside the config directory",
-                     "move the script under the config directory and write its path relative to it, e.g. scripts/release.sh")
-                continue
-            }
-            let resolved = root.appendingPathComponent(script.path).resolvingSymlinksInPath().standardizedFileURL.path
-            guard resolved.hasPrefix(realRoot + "/") else {
-                fail("the script \"\(script.path)\" resolves outside the config directory", "scripts are snapshotted from the reviewed config; keep them inside it")
-                continue
-            }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                fail("the script \"\(script.path)\" does not exist", "create it, or fix the path (it is relative to the config directory)")
-                continue
-            }
-            let key = script.path
-            if config.scripts[key] == nil {
-                guard let data = FileManager.default.contents(atPath: resolved) else {
-                    fail("cannot read the script \"\(script.path)\"", "check its permissions")
-                    continue
-                }
-                guard data.count <= Self.maximumScriptBytes else {
-                    fail("the script \"\(script.path)\" is larger than 1 MiB", "keep scripts small; have them call tools installed on the host")
-                    continue
-                }
-                config.scripts[key] = [UInt8](data)
-            }
-            script.contentSHA256 = config.scripts[key].map { SHA256.hexDigest($0) }
-            config.reactions[index].action = .script(script)
         }
         return diagnostics
+    }
+
+    struct ScriptProblem: Error {
+        var message: String
+        var hint: String?
+    }
+
+    private func snapshot(_ path: String, root: URL, realRoot: String, into scripts: inout [String: [UInt8]]) -> Swift.Result<String, ScriptProblem> {
+        if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+            return .failure(ScriptProblem(message: "the script path \"\(path)\" must be relative and inside the config directory",
+                                          hint: "move the script under the config directory and write its path relative to it, e.g. scripts/release.sh"))
+        }
+        let resolved = root.appendingPathComponent(path).resolvingSymlinksInPath().standardizedFileURL.path
+        guard resolved.hasPrefix(realRoot + "/") else {
+            return .failure(ScriptProblem(message: "the script \"\(path)\" resolves outside the config directory",
+                                          hint: "scripts are snapshotted from the reviewed config; keep them inside it"))
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return .failure(ScriptProblem(message: "the script \"\(path)\" does not exist",
+                                          hint: "create it, or fix the path (it is relative to the config directory)"))
+        }
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            return .failure(ScriptProblem(message: "cannot read the script \"\(path)\"", hint: "check its permissions"))
+        }
+        guard data.count <= Self.maximumScriptBytes else {
+            return .failure(ScriptProblem(message: "the script \"\(path)\" is larger than 1 MiB",
+                                          hint: "keep scripts small; have them call tools installed on the host"))
+        }
+        let bytes = [UInt8](data)
+        scripts[path] = bytes
+        return .success(SHA256.hexDigest(bytes))
     }
 
     public enum Found: Sendable {

@@ -38,20 +38,34 @@ public struct JSONParser {
         }
     }
 
-    private var position: SourcePosition { position(at: index) }
+    /// Column bookkeeping: positions are asked for in increasing order, so counting on from
+    /// the last answer keeps long lines (a compact stored document is one line) linear.
+    private var columnOffset = 0
+    private var columnValue = 1
+    private var columnLine = 0
 
-    private func position(at offset: Int) -> SourcePosition {
-        // Columns count scalars, not bytes, so that editors agree with us on non-ASCII lines.
-        var column = 1
-        var i = lineStart
-        while i < offset && i < bytes.count {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
-        }
-        return SourcePosition(line: line, column: column)
+    private var position: SourcePosition {
+        mutating get { position(at: index) }
     }
 
-    private func fail(_ message: String, at offset: Int? = nil) -> Error {
+    private mutating func position(at offset: Int) -> SourcePosition {
+        if columnLine != line || offset < columnOffset {
+            columnLine = line
+            columnOffset = lineStart
+            columnValue = 1
+        }
+        // Columns count scalars, not bytes, so that editors agree with us on non-ASCII lines.
+        var i = max(columnOffset, lineStart)
+        let end = min(offset, bytes.count)
+        while i < end {
+            if bytes[i] & 0xC0 != 0x80 { columnValue += 1 }
+            i += 1
+        }
+        columnOffset = max(i, columnOffset)
+        return SourcePosition(line: line, column: columnValue)
+    }
+
+    private mutating func fail(_ message: String, at offset: Int? = nil) -> Error {
         Error(position: position(at: offset ?? index), message: message)
     }
 
@@ -196,18 +210,19 @@ public struct JSONParser {
         index += 1
         var scalars = String.UnicodeScalarView()
         var runStart = index
-        func flushRun(_ parser: JSONParser, _ end: Int, into scalars: inout String.UnicodeScalarView) throws(Error) {
-            guard end > runStart else { return }
-            guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
-                throw parser.fail("invalid UTF-8 in a string", at: runStart)
-            }
-            scalars.append(contentsOf: text.unicodeScalars)
-        }
         while true {
             guard index < bytes.count else { throw fail("unterminated string; a closing `\"` is missing", at: open) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try flushRun(self, index, into: &scalars)
+                // Most strings have no escapes: build them in one step.
+                if scalars.isEmpty {
+                    guard let text = String(validating: bytes[runStart..<index], as: UTF8.self) else {
+                        throw fail("invalid UTF-8 in a string", at: runStart)
+                    }
+                    index += 1
+                    return text
+                }
+                try appendRun(from: runStart, to: index, into: &scalars)
                 index += 1
                 return String(scalars)
             }
@@ -215,7 +230,7 @@ public struct JSONParser {
                 throw fail("control character \(describe(byte)) inside a string; escape it")
             }
             if byte == UInt8(ascii: "\\") {
-                try flushRun(self, index, into: &scalars)
+                try appendRun(from: runStart, to: index, into: &scalars)
                 index += 1
                 guard index < bytes.count else { throw fail("unterminated escape sequence") }
                 let escape = bytes[index]
@@ -237,6 +252,14 @@ public struct JSONParser {
             }
             index += 1
         }
+    }
+
+    private mutating func appendRun(from start: Int, to end: Int, into scalars: inout String.UnicodeScalarView) throws(Error) {
+        guard end > start else { return }
+        guard let text = String(validating: bytes[start..<end], as: UTF8.self) else {
+            throw fail("invalid UTF-8 in a string", at: start)
+        }
+        scalars.append(contentsOf: text.unicodeScalars)
     }
 
     private mutating func parseHex4() throws(Error) -> UInt32 {

@@ -102,11 +102,29 @@ public struct Planner: Sendable {
     }
 
     /// Leaves of a resource by dotted path; arrays are compared whole, as reviewers read them.
-    static func flatten(_ value: JSON, prefix: JSONPointer = .root) -> [(String, JSON)] {
-        guard case .object(let members) = value, !(members.isEmpty && !prefix.tokens.isEmpty) else {
-            return [(prefix.dotted, value)]
+    static func flatten(_ value: JSON) -> [(String, JSON)] {
+        var out: [(String, JSON)] = []
+        flatten(value, path: "", into: &out)
+        return out
+    }
+
+    private static func flatten(_ value: JSON, path: String, into out: inout [(String, JSON)]) {
+        guard case .object(let members) = value, !(members.isEmpty && !path.isEmpty) else {
+            out.append((path.isEmpty ? "(document)" : path, value))
+            return
         }
-        return members.flatMap { flatten($0.value, prefix: prefix / $0.key) }
+        for member in members {
+            flatten(member.value, path: appendingPathComponent(path, member.key), into: &out)
+        }
+    }
+
+    /// `then.http` + `url`; keys that are not plain words are bracketed: `filter["payload.id"]`.
+    static func appendingPathComponent(_ path: String, _ key: String) -> String {
+        let plain = !key.isEmpty && key.utf8.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2D || b == 0x24
+        }
+        if plain { return path.isEmpty ? key : path + "." + key }
+        return path + "[" + JSONWriter.quoted(key) + "]"
     }
 
     /// The document apply writes: ids generated for deploy endpoints that still need one.

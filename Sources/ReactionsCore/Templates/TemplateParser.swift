@@ -1,6 +1,12 @@
 extension Template {
     /// Parses `source`; a syntax error, an unknown filter or a misused argument throws.
     public init(parsing source: String) throws(TemplateError) {
+        // Most strings in a config have no substitution at all.
+        if !source.utf8.contains(UInt8(ascii: "#")) {
+            self.source = source
+            self.parts = source.isEmpty ? [] : [.literal(source)]
+            return
+        }
         let chars = Array(source)
         var parts: [Part] = []
         var literal = ""
@@ -47,7 +53,8 @@ private struct ExpressionScanner {
     }
 
     func isNameChar(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "-")
+        guard let b = c.asciiValue else { return false }
+        return (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2D
     }
 
     mutating func name() -> String {
