@@ -26,27 +26,55 @@ final class SQLiteDatabase {
             throw .cannotOpen(path: path, reason: message)
         }
         if created { chmod(path, 0o600) }
-        sqlite3_busy_timeout(handle, 15_000)
-        try execute("PRAGMA journal_mode = WAL")
+        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        try enableWriteAheadLog()
         try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA foreign_keys = ON")
     }
 
     deinit { sqlite3_close_v2(handle) }
 
-    func error(_ rc: Int32) -> StoreError {
-        .sqlite(code: rc, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection")
+    static let busyTimeoutMilliseconds: Int32 = 15_000
+
+    /// WAL lets readers (plan, serve) run while apply writes. The mode is persistent, so
+    /// only the process that creates the file switches it; when several processes create
+    /// the store at once, SQLite reports the switch as busy without calling the busy
+    /// handler, so this one statement is retried within the same time budget.
+    private func enableWriteAheadLog() throws(StoreError) {
+        var waited: Int32 = 0
+        while true {
+            let mode = try? singleText("PRAGMA journal_mode")
+            if mode?.lowercased() == "wal" { return }
+            let rc = sqlite3_exec(handle, "PRAGMA journal_mode = WAL", nil, nil, nil)
+            if rc == SQLITE_OK { return }
+            guard rc == SQLITE_BUSY || rc == SQLITE_LOCKED, waited < Self.busyTimeoutMilliseconds else {
+                throw error(rc, "PRAGMA journal_mode = WAL")
+            }
+            usleep(20_000)
+            waited += 20
+        }
+    }
+
+    private func singleText(_ sql: String) throws(StoreError) -> String? {
+        let s = try prepare(sql)
+        return try s.step() ? s.text(0) : nil
+    }
+
+    func error(_ rc: Int32, _ sql: String? = nil) -> StoreError {
+        var message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection"
+        if let sql { message += " (while running `\(sql.prefix(60))`)" }
+        return .sqlite(code: rc, message: message)
     }
 
     func execute(_ sql: String) throws(StoreError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
-        guard rc == SQLITE_OK else { throw error(rc) }
+        guard rc == SQLITE_OK else { throw error(rc, sql) }
     }
 
     func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        guard rc == SQLITE_OK, let statement else { throw error(rc, sql) }
         return SQLiteStatement(statement, database: self)
     }
 

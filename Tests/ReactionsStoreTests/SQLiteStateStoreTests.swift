@@ -88,6 +88,26 @@ import ReactionsCore
         #expect(try SQLiteStateStore(path: path).history(limit: nil).count == 1)
     }
 
+    /// Regression: processes creating the store at the same moment raced on switching it to
+    /// WAL, and one of them failed with "database is locked".
+    @Test func manyConnectionsCreatingTheStoreAtOnceAllSucceed() async throws {
+        for round in 0..<20 {
+            let path = directory.appendingPathComponent("race-\(round).db").path
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        do { _ = try SQLiteStateStore(path: path).head(); return nil } catch { return "\(error)" }
+                    }
+                }
+                var out: [String] = []
+                for await f in group { if let f { out.append(f) } }
+                return out
+            }
+            #expect(failures.isEmpty, "round \(round): \(failures)")
+        }
+    }
+
     @Test func aDatabaseFromANewerReleaseIsRefused() throws {
         _ = try SQLiteStateStore(path: path)
         let db = try SQLiteDatabase(path: path)
