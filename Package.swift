@@ -17,10 +17,12 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "ReactionsCore"),
+        .target(name: "HTTPServer"),
         .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite"]),
         .target(name: "ReactionsCLI", dependencies: ["ReactionsCore", "ReactionsStore"]),
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
         // Depends on the executable so `swift test` builds the binary these tests run.
         .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore"]),
