@@ -17,7 +17,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(name: "ReactionsCore"),
-        .target(name: "HTTPServer"),
+        .target(name: "CSystem"),
+        .target(name: "HTTPServer", dependencies: ["CSystem"]),
         .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite"]),
         .target(name: "ReactionsCLI", dependencies: ["ReactionsCore", "ReactionsStore"]),
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),

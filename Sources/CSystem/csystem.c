@@ -1,0 +1,128 @@
+#define _GNU_SOURCE
+#include "csystem.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int csys_epoll_create(void) {
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+static int ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+    struct epoll_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.events = events;
+    ev.data.u64 = data;
+    return epoll_ctl(epfd, op, fd, &ev) < 0 ? -errno : 0;
+}
+
+int csys_epoll_add(int epfd, int fd, uint32_t events, uint64_t data) { return ctl(epfd, EPOLL_CTL_ADD, fd, events, data); }
+int csys_epoll_mod(int epfd, int fd, uint32_t events, uint64_t data) { return ctl(epfd, EPOLL_CTL_MOD, fd, events, data); }
+int csys_epoll_del(int epfd, int fd) { return ctl(epfd, EPOLL_CTL_DEL, fd, 0, 0); }
+
+int csys_epoll_wait(int epfd, struct csys_event *events, int max, int timeout_ms) {
+    struct epoll_event raw[256];
+    if (max > 256) max = 256;
+    int n;
+    do { n = epoll_wait(epfd, raw, max, timeout_ms); } while (n < 0 && errno == EINTR);
+    if (n < 0) return -errno;
+    for (int i = 0; i < n; i++) {
+        events[i].events = raw[i].events;
+        events[i].data = raw[i].data.u64;
+    }
+    return n;
+}
+
+int csys_eventfd(void) {
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+int csys_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    return write(fd, &one, sizeof one) < 0 && errno != EAGAIN ? -errno : 0;
+}
+
+int csys_eventfd_drain(int fd) {
+    uint64_t value;
+    return read(fd, &value, sizeof value) < 0 && errno != EAGAIN ? -errno : 0;
+}
+
+int csys_listen_tcp(const char *host, int port, int backlog, int reuseport) {
+    struct addrinfo hints, *result = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    int rc = getaddrinfo(host && *host ? host : NULL, service, &hints, &result);
+    if (rc != 0) return -EADDRNOTAVAIL;
+    int fd = -1, err = 0;
+    for (struct addrinfo *ai = result; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) { err = errno; continue; }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0) break;
+        err = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(result);
+    return fd < 0 ? -(err ? err : EADDRNOTAVAIL) : fd;
+}
+
+int csys_local_port(int fd) {
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof addr;
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) return -errno;
+    if (addr.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&addr)->sin_port);
+    if (addr.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
+    return -EAFNOSUPPORT;
+}
+
+int csys_accept(int fd, char *peer, int peer_len) {
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof addr;
+    int client = accept4(fd, (struct sockaddr *)&addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (client < 0) return -errno;
+    int one = 1;
+    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (peer && peer_len > 0) {
+        peer[0] = 0;
+        if (addr.ss_family == AF_INET) inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, peer, peer_len);
+        else if (addr.ss_family == AF_INET6) inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, peer, peer_len);
+    }
+    return client;
+}
+
+int csys_close(int fd) { return close(fd) < 0 ? -errno : 0; }
+
+long csys_read(int fd, void *buffer, unsigned long count) {
+    long n;
+    do { n = read(fd, buffer, count); } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : n;
+}
+
+long csys_write(int fd, const void *buffer, unsigned long count) {
+    long n;
+    do { n = send(fd, buffer, count, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : n;
+}
+
+int csys_shutdown_write(int fd) { return shutdown(fd, SHUT_WR) < 0 ? -errno : 0; }
+
+void csys_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }

@@ -1,0 +1,50 @@
+// The few system calls the HTTP server needs, behind plain C functions.
+//
+// epoll_event is packed on x86_64, which Swift cannot import faithfully, so events are
+// copied into an unpacked struct here. Every function returns -errno on failure.
+#ifndef CSYSTEM_H
+#define CSYSTEM_H
+
+#include <stdint.h>
+
+struct csys_event {
+    uint32_t events;
+    uint64_t data;
+};
+
+enum {
+    CSYS_IN = 0x001,
+    CSYS_OUT = 0x004,
+    CSYS_ERR = 0x008,
+    CSYS_HUP = 0x010,
+    CSYS_RDHUP = 0x2000,
+    CSYS_ET = (int)(1u << 31),
+};
+
+int csys_epoll_create(void);
+int csys_epoll_add(int epfd, int fd, uint32_t events, uint64_t data);
+int csys_epoll_mod(int epfd, int fd, uint32_t events, uint64_t data);
+int csys_epoll_del(int epfd, int fd);
+int csys_epoll_wait(int epfd, struct csys_event *events, int max, int timeout_ms);
+
+int csys_eventfd(void);
+int csys_eventfd_signal(int fd);
+int csys_eventfd_drain(int fd);
+
+/// A non-blocking listening TCP socket on host:port (port 0: ephemeral), SO_REUSEADDR,
+/// and SO_REUSEPORT when reuseport is set, so each event loop can own a listener.
+int csys_listen_tcp(const char *host, int port, int backlog, int reuseport);
+/// The local port a socket is bound to.
+int csys_local_port(int fd);
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC, then TCP_NODELAY. The peer address is
+/// written to peer (at most peer_len bytes, NUL-terminated).
+int csys_accept(int fd, char *peer, int peer_len);
+int csys_close(int fd);
+long csys_read(int fd, void *buffer, unsigned long count);
+long csys_write(int fd, const void *buffer, unsigned long count);
+/// Half-close the write side, so a client sees the end of the last response.
+int csys_shutdown_write(int fd);
+/// Ignore SIGPIPE once: writes to closed sockets return EPIPE instead of killing us.
+void csys_ignore_sigpipe(void);
+
+#endif

@@ -1,0 +1,84 @@
+import CSystem
+import Foundation
+import Synchronization
+
+public enum HTTPServerError: Error, Sendable, CustomStringConvertible {
+    case cannotListen(host: String, port: Int, errno: Int32)
+    case system(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let e):
+            return "cannot listen on \(host):\(port): \(String(cString: strerror(e)))"
+        case .system(let call, let e):
+            return "\(call) failed: \(String(cString: strerror(e)))"
+        }
+    }
+}
+
+/// State every loop of one server shares.
+final class ServerShared: Sendable {
+    let connections = Atomic<Int>(0)
+    let inFlight = Atomic<Int>(0)
+    let stopping = Atomic<Bool>(false)
+    let drainDeadline = Atomic<UInt64>(0)
+}
+
+/// An HTTP/1.1 server: one epoll loop per core, each with its own SO_REUSEPORT listener,
+/// so the kernel spreads connections and no lock sits on the request path.
+public final class HTTPServer: Sendable {
+    public let configuration: HTTPServerConfiguration
+    private let loops: [EventLoop]
+    private let finished = DispatchGroup()
+    private let shared = ServerShared()
+    /// The port actually bound (useful with port 0).
+    public let port: Int
+
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) throws(HTTPServerError) {
+        csys_ignore_sigpipe()
+        self.configuration = configuration
+        var loops: [EventLoop] = []
+        var port = configuration.port
+        let shared = self.shared
+        for index in 0..<max(1, configuration.eventLoops) {
+            let fd = csys_listen_tcp(configuration.host, Int32(port), configuration.backlog, 1)
+            guard fd >= 0 else {
+                for loop in loops { loop.closeListener() }
+                throw .cannotListen(host: configuration.host, port: port, errno: -fd)
+            }
+            if port == 0 { port = Int(csys_local_port(fd)) }
+            loops.append(try EventLoop(index: index, listenFD: fd, configuration: configuration, handler: handler, shared: shared))
+        }
+        self.loops = loops
+        self.port = port
+    }
+
+    /// Starts the loops on their own threads and returns at once.
+    public func start() {
+        for loop in loops {
+            finished.enter()
+            let group = finished
+            let thread = Thread {
+                loop.run()
+                group.leave()
+            }
+            thread.name = "http-loop-\(loop.index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to `grace`), closes the rest,
+    /// and returns when every loop has stopped.
+    public func shutdown(graceMilliseconds: UInt64 = 10_000) {
+        shared.drainDeadline.store(EventLoop.now() + graceMilliseconds * 1_000_000, ordering: .releasing)
+        shared.stopping.store(true, ordering: .releasing)
+        for loop in loops { loop.wake() }
+        finished.wait()
+    }
+
+    /// Open connections across all loops.
+    public var connectionCount: Int { shared.connections.load(ordering: .relaxed) }
+    /// Requests handed to the handler and not yet answered.
+    public var inFlightCount: Int { shared.inFlight.load(ordering: .relaxed) }
+}
