@@ -109,8 +109,12 @@ public struct HTTPParser: Sendable {
     // MARK: Head
 
     private mutating func parseHead(_ buffer: [UInt8], from index: inout Int) -> Step {
-        // RFC 9112 §2.2: ignore empty lines before the request line.
-        while scanned == 0, index + 1 < buffer.count, buffer[index] == 13, buffer[index + 1] == 10 { index += 2 }
+        // RFC 9112 §2.2: ignore empty lines before the request line. A lone CR at the end
+        // may be the first half of one: wait for the LF rather than start scanning.
+        if scanned == 0 {
+            while index + 1 < buffer.count, buffer[index] == 13, buffer[index + 1] == 10 { index += 2 }
+            if index + 1 == buffer.count, buffer[index] == 13 { return .needMoreData }
+        }
         var i = max(index, index + scanned - 3)
         var end = -1
         while i + 3 < buffer.count {
@@ -120,7 +124,9 @@ public struct HTTPParser: Sendable {
         }
         guard end >= 0 else {
             scanned = buffer.count - index
-            return scanned > limits.headerBytes ? fail(.headersTooLarge) : .needMoreData
+            // The terminator could still begin in the last three bytes; fail only when even
+            // then the head would pass the limit, exactly as the complete-head check below.
+            return scanned - 3 > limits.headerBytes ? fail(.headersTooLarge) : .needMoreData
         }
         guard end - index <= limits.headerBytes else { return fail(.headersTooLarge) }
         scanned = 0

@@ -139,9 +139,31 @@ func parseAll(_ text: String, pieces: Int? = nil, limits: HTTPParser.Limits = .i
         #expect(HTTPParseError.payloadTooLarge.status.code == 413)
     }
 
+    /// Found by the fuzzer: a head ending right at the limit was refused as too large when it
+    /// arrived in pieces but parsed when it arrived whole.
+    @Test(arguments: [1, 2, 3, 5000])
+    func headerLimitIsTheSameInPieces(piece: Int) {
+        var limits = HTTPParser.Limits()
+        limits.headerBytes = 64
+        let head = "GET / HTTP/1.1\r\nHost: x\r\nX: "
+        let exact = head + String(repeating: "a", count: 64 - head.utf8.count) + "\r\n\r\n"
+        #expect(parseAll(exact, pieces: piece, limits: limits).error == nil)
+        let over = head + String(repeating: "a", count: 65 - head.utf8.count) + "\r\n\r\n"
+        #expect(parseAll(over, pieces: piece, limits: limits).error == .headersTooLarge)
+    }
+
     @Test func identicalRepeatedContentLengthIsAccepted() {
         let r = parseAll("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabc")
         #expect(r.error == nil && r.requests.first?.body == Array("abc".utf8))
+    }
+
+    /// Found by the fuzzer: empty lines after a request, delivered in pieces.
+    @Test(arguments: [1, 2, 3, 4, 100])
+    func emptyLinesBetweenRequestsInPieces(piece: Int) {
+        let text = "POST /W HTTP/1.1\r\nHost: x\r\nConteength: chunked\r\n\r\n\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n"
+        let r = parseAll(text, pieces: piece)
+        #expect(r.error == nil, "\(String(describing: r.error))")
+        #expect(r.requests.map { String($0.path) } == ["/W", "/next"])
     }
 
     @Test func randomBytesNeverCrashAndSplitsDoNotChangeTheOutcome() {
