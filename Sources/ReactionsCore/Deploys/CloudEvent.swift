@@ -1,0 +1,52 @@
+/// An event in the CloudEvents 1.0 structured JSON envelope (DESIGN §3), with the flat,
+/// lowercase extension attributes reactions adds.
+public struct CloudEvent: Sendable, Equatable {
+    public var id: String
+    /// `/endpoints/<name>`, `/reactions/<name>`, `/config`.
+    public var source: String
+    public var type: String
+    /// RFC 3339.
+    public var time: String
+    public var subject: String?
+    public var data: JSON
+    public var service: String?
+    public var environment: String?
+    public var endpoint: String?
+    public var causationID: String?
+    public var chainDepth: Int = 0
+
+    public init(id: String, source: String, type: String, time: String, subject: String?, data: JSON,
+                service: String? = nil, environment: String? = nil, endpoint: String? = nil,
+                causationID: String? = nil, chainDepth: Int = 0) {
+        self.id = id
+        self.source = source
+        self.type = type
+        self.time = time
+        self.subject = subject
+        self.data = data
+        self.service = service
+        self.environment = environment
+        self.endpoint = endpoint
+        self.causationID = causationID
+        self.chainDepth = chainDepth
+    }
+
+    public var envelope: JSON {
+        var m: [JSON.Member] = [
+            .init("specversion", .string("1.0")),
+            .init("id", .string(id)),
+            .init("source", .string(source)),
+            .init("type", .string(type)),
+            .init("time", .string(time)),
+        ]
+        if let subject { m.append(.init("subject", .string(subject))) }
+        m.append(.init("datacontenttype", .string("application/json")))
+        if let service { m.append(.init("service", .string(service))) }
+        if let environment { m.append(.init("environment", .string(environment))) }
+        if let endpoint { m.append(.init("endpoint", .string(endpoint))) }
+        if let causationID { m.append(.init("causationid", .string(causationID))) }
+        m.append(.init("chaindepth", .int(chainDepth)))
+        m.append(.init("data", data))
+        return .object(m)
+    }
+}

@@ -1,0 +1,121 @@
+/// Deploy timestamps: OpsLevel's `2019-02-01 13:28:33` (read as UTC) and ISO 8601 /
+/// RFC 3339 (`2019-02-01T13:28:33Z`, `…+02:00`, fractional seconds), normalized to
+/// RFC 3339 in UTC with millisecond precision.
+public enum DeployTime {
+    public static func normalize(_ text: String) -> String? {
+        let b = Array(text.utf8)
+        func num(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= b.count else { return nil }
+            var v = 0
+            for i in start..<start + count {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int(b[i] - 0x30)
+            }
+            return v
+        }
+        guard b.count >= 10, let year = num(0, 4), b[4] == 0x2D, let month = num(5, 2), b[7] == 0x2D, let day = num(8, 2),
+              (1...12).contains(month), (1...daysIn(month, year)).contains(day) else { return nil }
+        var hour = 0, minute = 0, second = 0, millis = 0, offsetMinutes = 0
+        var i = 10
+        if i < b.count {
+            guard b[i] == 0x20 || b[i] == 0x54 || b[i] == 0x74, let h = num(i + 1, 2), b.count > i + 3, b[i + 3] == 0x3A,
+                  let m = num(i + 4, 2) else { return nil }
+            hour = h; minute = m
+            i += 6
+            if i < b.count, b[i] == 0x3A {
+                guard let s = num(i + 1, 2) else { return nil }
+                second = s
+                i += 3
+            }
+            if i < b.count, b[i] == 0x2E || b[i] == 0x2C {
+                i += 1
+                var digits = 0, value = 0
+                while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+                    if digits < 3 { value = value * 10 + Int(b[i] - 0x30) }
+                    digits += 1
+                    i += 1
+                }
+                guard digits > 0 else { return nil }
+                if digits < 3 { for _ in digits..<3 { value *= 10 } }
+                millis = value
+            }
+            if i < b.count {
+                if b[i] == 0x5A || b[i] == 0x7A {
+                    i += 1
+                } else if b[i] == 0x2B || b[i] == 0x2D {
+                    let sign = b[i] == 0x2B ? 1 : -1
+                    guard let oh = num(i + 1, 2) else { return nil }
+                    var om = 0
+                    if i + 3 < b.count, b[i + 3] == 0x3A, let m = num(i + 4, 2) { om = m; i += 6 }
+                    else if let m = num(i + 3, 2) { om = m; i += 5 }
+                    else { i += 3 }
+                    guard oh <= 23, om <= 59 else { return nil }
+                    offsetMinutes = sign * (oh * 60 + om)
+                } else if b[i] == 0x20, text.hasSuffix(" UTC") {
+                    i = b.count
+                }
+            }
+            guard i == b.count, hour <= 23, minute <= 59, second <= 60 else { return nil }
+        }
+        // Shift by the offset through days since the epoch, so month and year roll over correctly.
+        var total = daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetMinutes * 60
+        let days = Int((Double(total) / 86_400).rounded(.down))
+        total -= days * 86_400
+        let (y, mo, d) = civilFromDays(days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        func three(_ n: Int) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)" }
+        guard (1...9999).contains(y) else { return nil }
+        let yearText = String(repeating: "0", count: 4 - String(y).count) + String(y)
+        return "\(yearText)-\(two(mo))-\(two(d))T\(two(total / 3600)):\(two(total / 60 % 60)):\(two(total % 60)).\(three(millis))Z"
+    }
+
+    static func daysIn(_ month: Int, _ year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Howard Hinnant's days_from_civil.
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// Now, in the same normalized form.
+    public static func now() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let millis = Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
+        let seconds = millis / 1000
+        let days = seconds / 86_400
+        let rest = seconds % 86_400
+        let (y, mo, d) = civilFromDays(days)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let ms = millis % 1000
+        return "\(y)-\(two(mo))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60)).\(ms < 10 ? "00" : ms < 100 ? "0" : "")\(ms)Z"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
