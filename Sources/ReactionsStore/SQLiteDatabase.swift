@@ -92,6 +92,8 @@ final class SQLiteDatabase {
         }
     }
 
+    var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
     var userVersion: Int {
         get throws(StoreError) {
             let s = try prepare("PRAGMA user_version")
@@ -117,6 +119,11 @@ final class SQLiteStatement {
 
     @discardableResult
     func bind(_ values: SQLiteValue...) throws(StoreError) -> SQLiteStatement {
+        try bind(values)
+    }
+
+    @discardableResult
+    func bind(_ values: [SQLiteValue]) throws(StoreError) -> SQLiteStatement {
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
         for (i, value) in values.enumerated() {

@@ -26,6 +26,47 @@ enum StoreSchema {
             PRIMARY KEY (revision, sha256)
         );
         """,
+        // 2: deploys (OpsLevel contract), per-service deploy numbers, suggestions, events.
+        """
+        CREATE TABLE deploys (
+            id              INTEGER PRIMARY KEY,
+            endpoint        TEXT NOT NULL,
+            service         TEXT NOT NULL,
+            service_name    TEXT,
+            environment     TEXT,
+            status          TEXT NOT NULL,
+            deploy_number   TEXT NOT NULL,
+            dedup_id        TEXT UNIQUE,
+            deployed_at     TEXT NOT NULL,
+            received_at     TEXT NOT NULL,
+            updated_at      TEXT NOT NULL,
+            revision        INTEGER NOT NULL,
+            payload         TEXT NOT NULL
+        );
+        CREATE INDEX deploys_by_service ON deploys(service_name, id);
+        CREATE INDEX deploys_by_environment ON deploys(environment, id);
+        CREATE TABLE deploy_counters (
+            service         TEXT PRIMARY KEY,
+            last_number     INTEGER NOT NULL
+        );
+        CREATE TABLE suggestions (
+            service         TEXT PRIMARY KEY,
+            endpoint        TEXT NOT NULL,
+            first_seen      TEXT NOT NULL,
+            last_seen       TEXT NOT NULL,
+            deploys         INTEGER NOT NULL,
+            environments    TEXT NOT NULL
+        );
+        CREATE TABLE events (
+            seq             INTEGER PRIMARY KEY,
+            id              TEXT NOT NULL UNIQUE,
+            type            TEXT NOT NULL,
+            time            TEXT NOT NULL,
+            revision        INTEGER,
+            envelope        TEXT NOT NULL
+        );
+        CREATE INDEX events_by_type ON events(type, seq);
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

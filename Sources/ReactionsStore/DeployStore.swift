@@ -1,0 +1,89 @@
+import ReactionsCore
+
+/// A deploy to record, as the deploy endpoint accepted it.
+public struct DeployRecord: Sendable {
+    public var endpoint: String
+    public var payload: DeployPayload
+    /// The declared service the payload's `service` matched (by name or alias); nil: a suggestion.
+    public var serviceName: String?
+    public var receivedAt: String
+    /// The revision the endpoint was served under.
+    public var revision: Int
+
+    public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int) {
+        self.endpoint = endpoint
+        self.payload = payload
+        self.serviceName = serviceName
+        self.receivedAt = receivedAt
+        self.revision = revision
+    }
+}
+
+/// What recording did. Every case but `duplicate` committed a `deploy.<status>` event.
+public enum DeployOutcome: Sendable, Equatable {
+    case created(deployID: Int, deployNumber: String, eventID: String)
+    /// A new status for a known `dedup_id`.
+    case updated(deployID: Int, eventID: String)
+    case duplicate(deployID: Int)
+}
+
+public struct StoredDeploy: Sendable, Equatable {
+    public var id: Int
+    public var endpoint: String
+    public var service: String
+    public var serviceName: String?
+    public var environment: String?
+    public var status: String
+    public var deployNumber: String
+    public var dedupID: String?
+    public var deployedAt: String
+    public var receivedAt: String
+    public var updatedAt: String
+    public var payload: JSON
+
+    /// The JSON form `reactions deploys` and `/api/v1/deploys` show: every payload field,
+    /// plus what reactions knows about the deploy.
+    public var json: JSON {
+        var members = payload.objectMembers ?? []
+        let computed: [(String, JSON)] = [
+            ("id", .int(id)), ("endpoint", .string(endpoint)), ("service", .string(serviceName ?? service)),
+            ("service_as_sent", .string(service)), ("matched", .bool(serviceName != nil)),
+            ("status", .string(status)), ("deploy_number", .string(deployNumber)),
+            ("deployed_at", .string(deployedAt)), ("received_at", .string(receivedAt)), ("updated_at", .string(updatedAt)),
+        ]
+        for (key, _) in computed {
+            members.removeAll { $0.key == key }
+        }
+        members.append(contentsOf: computed.map { JSON.Member($0.0, $0.1) })
+        if members.first(where: { $0.key == "deployed_at_as_sent" }) == nil, let sent = payload["deployed_at"] {
+            members.append(JSON.Member("deployed_at_as_sent", sent))
+        }
+        return .object(members)
+    }
+}
+
+public struct Suggestion: Sendable, Equatable {
+    public var service: String
+    public var endpoint: String
+    public var firstSeen: String
+    public var lastSeen: String
+    public var deploys: Int
+    public var environments: [String]
+
+    public var json: JSON {
+        .object(["service": .string(service), "endpoint": .string(endpoint), "first_seen": .string(firstSeen),
+                 "last_seen": .string(lastSeen), "deploys": .int(deploys), "environments": .array(environments.map(JSON.string))])
+    }
+}
+
+public struct DeployQuery: Sendable {
+    public var service: String?
+    public var environment: String?
+    public var limit: Int = 50
+
+    public init(service: String? = nil, environment: String? = nil, limit: Int = 50) {
+        self.service = service
+        self.environment = environment
+        self.limit = limit
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import ReactionsCore
+
+/// Deploys, suggestions and their events in the SQLite state file.
+///
+/// `record` takes a batch and commits it in one transaction: one fsync for many deploys
+/// (group commit), and since batches run one at a time on one connection, concurrent
+/// duplicates can never both be inserted.
+public final class SQLiteDeployStore {
+    private let db: SQLiteDatabase
+
+    public init(path: String) throws(StoreError) {
+        db = try SQLiteDatabase(path: path)
+        try StoreSchema.migrate(db)
+    }
+
+    public func record(_ batch: [DeployRecord]) throws(StoreError) -> [DeployOutcome] {
+        try db.transaction { () throws(StoreError) -> [DeployOutcome] in
+            var outcomes: [DeployOutcome] = []
+            outcomes.reserveCapacity(batch.count)
+            for record in batch { outcomes.append(try recordOne(record)) }
+            return outcomes
+        }
+    }
+
+    private lazy var findByDedup = try? db.prepare("SELECT id, status FROM deploys WHERE dedup_id = ?")
+    private lazy var nextNumber = try? db.prepare("""
+        INSERT INTO deploy_counters (service, last_number) VALUES (?, 1)
+        ON CONFLICT(service) DO UPDATE SET last_number = last_number + 1 RETURNING last_number
+        """)
+    private lazy var insertDeploy = try? db.prepare("""
+        INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    private lazy var updateStatus = try? db.prepare("UPDATE deploys SET status = ?, updated_at = ?, payload = ? WHERE id = ?")
+    private lazy var insertEvent = try? db.prepare("INSERT INTO events (id, type, time, revision, envelope) VALUES (?, ?, ?, ?, ?)")
+    private lazy var findSuggestion = try? db.prepare("SELECT deploys, environments FROM suggestions WHERE service = ?")
+    private lazy var insertSuggestion = try? db.prepare(
+        "INSERT INTO suggestions (service, endpoint, first_seen, last_seen, deploys, environments) VALUES (?, ?, ?, ?, 1, ?)")
+    private lazy var updateSuggestion = try? db.prepare(
+        "UPDATE suggestions SET last_seen = ?, deploys = deploys + 1, environments = ? WHERE service = ?")
+
+    private func statement(_ s: SQLiteStatement?) throws(StoreError) -> SQLiteStatement {
+        guard let s else { throw .corrupt("a statement of the deploy store failed to prepare; the schema may be damaged") }
+        return s
+    }
+
+    private func recordOne(_ record: DeployRecord) throws(StoreError) -> DeployOutcome {
+        let p = record.payload
+        let payloadText = p.raw.compactText
+        if let dedup = p.dedupID {
+            let find = try statement(findByDedup)
+            try find.bind(.text(dedup))
+            if try find.step() {
+                let id = find.int(0)
+                let status = find.text(1)
+                if status == p.status.rawValue { return .duplicate(deployID: id) }
+                try statement(updateStatus).bind(.text(p.status.rawValue), .text(record.receivedAt), .text(payloadText), .int(id)).run()
+                let eventID = try insertDeployEvent(record, deployID: id, deployNumber: nil)
+                return .updated(deployID: id, eventID: eventID)
+            }
+        }
+        let counterKey = record.serviceName ?? p.service
+        let counter = try statement(nextNumber)
+        try counter.bind(.text(counterKey))
+        guard try counter.step() else { throw .corrupt("the deploy counter did not return a number") }
+        let generated = counter.int(0)
+        try counter.run()
+        let number = p.deployNumber ?? String(generated)
+        let insert = try statement(insertDeploy)
+        try insert.bind(.text(record.endpoint), .text(p.service), record.serviceName.map(SQLiteValue.text) ?? .null,
+                        p.environment.map(SQLiteValue.text) ?? .null, .text(p.status.rawValue), .text(number),
+                        p.dedupID.map(SQLiteValue.text) ?? .null, .text(p.deployedAtUTC), .text(record.receivedAt),
+                        .text(record.receivedAt), .int(record.revision), .text(payloadText)).run()
+        let id = db.lastInsertedRow
+        let eventID = try insertDeployEvent(record, deployID: id, deployNumber: number)
+        if record.serviceName == nil { try suggest(record) }
+        return .created(deployID: id, deployNumber: number, eventID: eventID)
+    }
+
+    private func insertDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> String {
+        let p = record.payload
+        var data = p.raw
+        if case .object(var members) = data {
+            members.removeAll { ["deploy_number", "status", "id"].contains($0.key) }
+            if let deployNumber { members.append(JSON.Member("deploy_number", .string(deployNumber))) }
+            else if let sent = p.raw["deploy_number"] { members.append(JSON.Member("deploy_number", sent)) }
+            members.append(JSON.Member("status", .string(p.status.rawValue)))
+            members.append(JSON.Member("id", .int(deployID)))
+            data = .object(members)
+        }
+        let event = CloudEvent(id: UUID().uuidString.lowercased(), source: "/endpoints/\(record.endpoint)", type: p.status.eventType,
+                               time: record.receivedAt, subject: record.serviceName ?? p.service, data: data,
+                               service: record.serviceName ?? p.service, environment: p.environment, endpoint: record.endpoint)
+        try insert(event, revision: record.revision)
+        return event.id
+    }
+
+    private func suggest(_ record: DeployRecord) throws(StoreError) {
+        let p = record.payload
+        let find = try statement(findSuggestion)
+        try find.bind(.text(p.service))
+        if try find.step() {
+            var environments = ((try? JSONParser.parse(find.text(1)).json)?.arrayValue ?? []).compactMap(\.stringValue)
+            try find.run()
+            if let environment = p.environment, !environments.contains(environment) { environments.append(environment) }
+            try statement(updateSuggestion).bind(.text(record.receivedAt), .text(JSON.array(environments.map(JSON.string)).compactText),
+                                                 .text(p.service)).run()
+            return
+        }
+        let environments = JSON.array(p.environment.map { [JSON.string($0)] } ?? []).compactText
+        try statement(insertSuggestion).bind(.text(p.service), .text(record.endpoint), .text(record.receivedAt), .text(record.receivedAt),
+                                             .text(environments)).run()
+        // The first deploy naming an unknown service raises one `service.suggested` event.
+        let event = CloudEvent(id: UUID().uuidString.lowercased(), source: "/endpoints/\(record.endpoint)", type: EventType.serviceSuggested,
+                               time: record.receivedAt, subject: p.service,
+                               data: .object(["service": .string(p.service), "environment": p.environment.map(JSON.string) ?? .null,
+                                              "endpoint": .string(record.endpoint)]),
+                               service: p.service, environment: p.environment, endpoint: record.endpoint)
+        try insert(event, revision: record.revision)
+    }
+
+    public func insert(_ event: CloudEvent, revision: Int?) throws(StoreError) {
+        try statement(insertEvent).bind(.text(event.id), .text(event.type), .text(event.time), revision.map(SQLiteValue.int) ?? .null,
+                                        .text(event.envelope.compactText)).run()
+    }
+
+    // MARK: Reading
+
+    public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
+        var sql = "SELECT id, endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, payload FROM deploys"
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        if let service = query.service {
+            conditions.append("(service_name = ? OR service = ?)")
+            values += [.text(service), .text(service)]
+        }
+        if let environment = query.environment {
+            conditions.append("environment = ?")
+            values.append(.text(environment))
+        }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY id DESC LIMIT ?"
+        values.append(.int(query.limit))
+        let s = try db.prepare(sql)
+        try s.bind(values)
+        var out: [StoredDeploy] = []
+        while try s.step() {
+            let payload = (try? JSONParser.parse(s.text(11)).json) ?? .object([])
+            out.append(StoredDeploy(id: s.int(0), endpoint: s.text(1), service: s.text(2), serviceName: s.isNull(3) ? nil : s.text(3),
+                                    environment: s.isNull(4) ? nil : s.text(4), status: s.text(5), deployNumber: s.text(6),
+                                    dedupID: s.isNull(7) ? nil : s.text(7), deployedAt: s.text(8), receivedAt: s.text(9),
+                                    updatedAt: s.text(10), payload: payload))
+        }
+        return out
+    }
+
+    public func suggestions() throws(StoreError) -> [Suggestion] {
+        let s = try db.prepare("SELECT service, endpoint, first_seen, last_seen, deploys, environments FROM suggestions ORDER BY deploys DESC, service")
+        var out: [Suggestion] = []
+        while try s.step() {
+            let environments = ((try? JSONParser.parse(s.text(5)).json)?.arrayValue ?? []).compactMap(\.stringValue)
+            out.append(Suggestion(service: s.text(0), endpoint: s.text(1), firstSeen: s.text(2), lastSeen: s.text(3),
+                                  deploys: s.int(4), environments: environments))
+        }
+        return out
+    }
+
+    /// Stored event envelopes, newest first.
+    public func events(type: String? = nil, limit: Int = 100) throws(StoreError) -> [JSON] {
+        let s = try db.prepare("SELECT envelope FROM events" + (type == nil ? "" : " WHERE type = ?") + " ORDER BY seq DESC LIMIT ?")
+        try s.bind(type.map { [SQLiteValue.text($0), .int(limit)] } ?? [.int(limit)])
+        var out: [JSON] = []
+        while try s.step() { if let json = try? JSONParser.parse(s.text(0)).json { out.append(json) } }
+        return out
+    }
+
+    public func deployCount() throws(StoreError) -> Int {
+        let s = try db.prepare("SELECT count(*) FROM deploys")
+        return try s.step() ? s.int(0) : 0
+    }
+}

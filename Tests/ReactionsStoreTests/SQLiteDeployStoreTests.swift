@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import ReactionsCore
+@testable import ReactionsStore
+
+@Suite struct SQLiteDeployStoreTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactions-deploys-\(UUID().uuidString)/state.db").path
+
+    func record(_ service: String, matched: String? = nil, dedup: String? = nil, status: String = "succeeded",
+                number: String? = nil, environment: String? = "Production") throws -> DeployRecord {
+        var body: [String: JSON] = ["service": .string(service), "description": .string("d"), "deployed_at": .string("2019-02-01 13:28:33"),
+                                    "deployer": .object(["name": .string("M")]), "status": .string(status)]
+        if let dedup { body["dedup_id"] = .string(dedup) }
+        if let number { body["deploy_number"] = .string(number) }
+        if let environment { body["environment"] = .string(environment) }
+        let payload = try DeployPayload.parse(Array(JSON.sortedObject(body).compactText.utf8)).get()
+        return DeployRecord(endpoint: "ci", payload: payload, serviceName: matched, receivedAt: DeployTime.now(), revision: 1)
+    }
+
+    @Test func numbersDeploysPerServiceAndKeepsGivenNumbers() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let outcomes = try store.record([try record("cart", matched: "cart"), try record("cart", matched: "cart", number: "77"),
+                                         try record("shop_cart", matched: "cart"), try record("search", matched: "search")])
+        let numbers = outcomes.compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } }
+        #expect(numbers == ["1", "77", "3", "1"])
+        let listed = try store.deploys(DeployQuery(service: "cart"))
+        #expect(listed.map(\.deployNumber) == ["3", "77", "1"])
+        #expect(listed.first?.service == "shop_cart" && listed.first?.serviceName == "cart")
+        #expect(try store.deploys(DeployQuery(environment: "Staging")).isEmpty)
+        #expect(try store.deploys(DeployQuery(limit: 2)).count == 2)
+    }
+
+    @Test func dedupIDsAreDuplicatesUnlessTheStatusChanges() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let first = try store.record([try record("cart", matched: "cart", dedup: "d1", status: "started")])
+        guard case .created(let id, _, _)? = first.first else { Issue.record("not created"); return }
+        let again = try store.record([try record("cart", matched: "cart", dedup: "d1", status: "started"),
+                                      try record("cart", matched: "cart", dedup: "d1", status: "succeeded"),
+                                      try record("cart", matched: "cart", dedup: "d1", status: "succeeded")])
+        #expect(again.count == 3)
+        #expect(again[0] == .duplicate(deployID: id))
+        if case .updated(let updated, _) = again[1] { #expect(updated == id) } else { Issue.record("expected an update, got \(again[1])") }
+        #expect(again[2] == .duplicate(deployID: id))
+        #expect(try store.deploys(DeployQuery()).map(\.status) == ["succeeded"])
+        let events = try store.events()
+        #expect(events.compactMap { $0["type"]?.stringValue } == ["deploy.succeeded", "deploy.started"])
+    }
+
+    @Test func unknownServicesBecomeSuggestionsWithOneEvent() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try record("mystery"), try record("mystery", environment: "Staging"), try record("mystery")])
+        let suggestions = try store.suggestions()
+        #expect(suggestions.count == 1)
+        #expect(suggestions.first?.deploys == 3)
+        #expect(suggestions.first?.environments == ["Production", "Staging"])
+        #expect(try store.events(type: EventType.serviceSuggested).count == 1)
+        #expect(try store.events(type: EventType.deploySucceeded).count == 3)
+        let deploy = try #require(try store.deploys(DeployQuery()).first)
+        #expect(deploy.json["matched"] == .bool(false))
+        #expect(deploy.json["service"] == .string("mystery"))
+    }
+
+    @Test func eventsAreCloudEventsEnvelopes() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try record("cart", matched: "cart", number: "5")])
+        let event = try #require(try store.events().first)
+        #expect(event["specversion"] == .string("1.0"))
+        #expect(event["source"] == .string("/endpoints/ci"))
+        #expect(event["service"] == .string("cart"))
+        #expect(event["data"]?["deploy_number"] == .string("5"))
+        #expect(event["data"]?["status"] == .string("succeeded"))
+    }
+
+    @Test func concurrentDuplicatesFromSeparateConnectionsYieldOneDeploy() async throws {
+        _ = try SQLiteDeployStore(path: path)
+        let path = self.path
+        let records = try (0..<8).map { _ in try record("cart", matched: "cart", dedup: "same") }
+        let outcomes = await withTaskGroup(of: DeployOutcome?.self) { group in
+            for r in records {
+                group.addTask { (try? SQLiteDeployStore(path: path).record([r]))?.first }
+            }
+            var all: [DeployOutcome?] = []
+            for await o in group { all.append(o) }
+            return all
+        }
+        #expect(outcomes.allSatisfy { $0 != nil })
+        #expect(outcomes.filter { if case .created? = $0 { return true } else { return false } }.count == 1)
+        #expect(try SQLiteDeployStore(path: path).deployCount() == 1)
+    }
+}
