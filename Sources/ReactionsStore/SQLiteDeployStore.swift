@@ -6,7 +6,10 @@ import ReactionsCore
 /// `record` takes a batch and commits it in one transaction: one fsync for many deploys
 /// (group commit), and since batches run one at a time on one connection, concurrent
 /// duplicates can never both be inserted.
-public final class SQLiteDeployStore {
+///
+/// One instance is one SQLite connection: use it from one thread at a time (the deploy
+/// writer's thread, or behind a lock), which is why it may be handed between threads.
+public final class SQLiteDeployStore: @unchecked Sendable {
     private let db: SQLiteDatabase
 
     public init(path: String) throws(StoreError) {

@@ -73,7 +73,7 @@ struct ApplyCommand: Command {
         return try commit(plan, store: store, source: "apply \((path as NSString).lastPathComponent)", terminal: terminal)
     }
 
-    static func commit(_ plan: Plan, store: SQLiteStateStore, source: String, terminal: Terminal) throws(CLIError) -> Int32 {
+    static func commit(_ plan: Plan, store: SQLiteStateStore, source: String, terminal: Terminal, quiet: Bool = false) throws(CLIError) -> Int32 {
         let document = Planner.finalize(plan.desired)
         let info = try StateInput.call {
             () throws(StoreError) -> RevisionInfo in
@@ -82,6 +82,7 @@ struct ApplyCommand: Command {
                              expectedBase: plan.base?.number)
         }
         let s = plan.summary
+        if quiet { return ExitCode.ok }
         terminal.line("\n" + terminal.style("Apply complete!", .green, .bold)
             + " Revision \(info.number) (\(info.hash.prefix(12))). Resources: \(s.add) added, \(s.change) changed, \(s.destroy) destroyed.")
         return ExitCode.ok

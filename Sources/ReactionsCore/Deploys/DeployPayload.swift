@@ -27,6 +27,11 @@ public struct DeployPayload: Sendable, Equatable {
     public struct FieldError: Sendable, Equatable {
         public var title: String
         public var detail: String
+
+        public init(title: String, detail: String) {
+            self.title = title
+            self.detail = detail
+        }
     }
 
     /// Parses and validates a request body. All problems are reported together, in the

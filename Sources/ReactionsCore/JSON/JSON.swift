@@ -23,6 +23,12 @@ public enum JSON: Sendable, Hashable {
 
     public static func int(_ value: Int) -> JSON { .number(JSONNumber(value)) }
 
+    /// A decimal with a fixed number of places, e.g. a duration in milliseconds.
+    public static func decimal(_ value: Double, places: Int) -> JSON {
+        guard value.isFinite else { return .null }
+        return .number(JSONNumber(lexeme: String(format: "%.\(places)f", value)))
+    }
+
     /// Builds an object from pairs, keeping their order.
     public static func object(_ pairs: KeyValuePairs<String, JSON>) -> JSON {
         .object(pairs.map { Member($0.key, $0.value) })
@@ -103,3 +109,5 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public var doubleValue: Double? { Double(text) }
     public var description: String { text }
 }
+
+import Foundation

@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+import ReactionsCore
+import ReactionsRuntime
+import ReactionsStore
+
+struct ServeCommand: Command {
+    static let spec = CommandSpec(
+        name: "serve",
+        summary: "Serve the applied revision: deploy endpoints, health, metrics, admin API.",
+        usage: ["serve [--state FILE] [--listen HOST:PORT] [--config DIR] [--secrets-dir DIR]"],
+        options: [Paths.stateOption,
+                  .init(name: "listen", value: "HOST:PORT", help: "Where to listen (default 127.0.0.1:8080; port 0 picks a free one)."),
+                  .init(name: "config", value: "DIR", help: "Apply this config directory first (a one-command start)."),
+                  Paths.secretsOption,
+                  .init(name: "no-request-log", value: nil, help: "Do not log one line per request."),
+                  Paths.noColorOption],
+        discussion: """
+        Serves the latest applied revision and picks up newly applied ones without a restart.
+        Logs are JSON lines on stderr; the first says where it listens. SIGTERM or SIGINT stops
+        accepting, answers the requests in flight, and exits.
+
+        Routes: POST /integrations/deploy/<id> (OpsLevel's deploy webhook), GET /healthz,
+        GET /readyz, GET /metrics (Prometheus), GET /api/v1/deploys|suggestions|events|state
+        (bearer token from REACTIONS_ADMIN_TOKEN; disabled without it).
+        """)
+
+    static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        let env = terminal.environment
+        let statePath = Paths.state(args, env)
+        var options = Runtime.Options(statePath: statePath, environment: env)
+        options.secretsDirectory = Paths.secretsDirectory(args, env)
+        options.requestLogs = !args.flag("no-request-log")
+        if let listen = args.value("listen") {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+                throw CLIError.usage("--listen must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:0", command: "serve")
+            }
+            options.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            options.port = port
+        }
+        if let config = args.value("config") {
+            let store = try StateInput.open(statePath)
+            let head = try StateInput.head(store)
+            let plan = try PlanBuilder.plan(configPath: config, state: head, args: args, terminal: terminal)
+            if plan.hasChanges {
+                terminal.error(PlanTextView(terminal: Terminal(environment: ["NO_COLOR": "1"], noColorFlag: true)).render(plan), terminatorFree: true)
+                _ = try ApplyCommand.commit(plan, store: store, source: "serve --config", terminal: terminal, quiet: true)
+            }
+        }
+        let runtime: Runtime
+        do { runtime = try Runtime(options: options) } catch { throw CLIError(message: error.description) }
+        do {
+            _ = try runtime.start()
+        } catch {
+            throw CLIError(message: error.description)
+        }
+        // Stop on SIGTERM/SIGINT: drain in-flight requests, then exit.
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let queue = DispatchQueue(label: "signals")
+        let sources = [SIGTERM, SIGINT].map { DispatchSource.makeSignalSource(signal: $0, queue: queue) }
+        let done = DispatchSemaphore(value: 0)
+        for source in sources {
+            source.setEventHandler {
+                runtime.stop()
+                done.signal()
+            }
+            source.resume()
+        }
+        done.wait()
+        withExtendedLifetime(sources) {}
+        return ExitCode.ok
+    }
+}

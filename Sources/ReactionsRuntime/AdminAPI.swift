@@ -1,0 +1,115 @@
+import HTTPServer
+import ReactionsCore
+import ReactionsStore
+
+/// `/api/v1/…`: read access to what the runtime recorded, behind a bearer token taken from
+/// the server's environment (`REACTIONS_ADMIN_TOKEN`). Disabled when no token is set.
+struct AdminAPI {
+    let runtime: Runtime
+
+    static func routeLabel(_ path: Substring) -> String {
+        switch path {
+        case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state": return String(path)
+        default: return "/api/(other)"
+        }
+    }
+
+    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        guard let token = runtime.adminToken else {
+            return respond(error(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN on the server to enable it"))
+        }
+        let presented = request.headers["authorization"].flatMap { value -> String? in
+            value.lowercased().hasPrefix("bearer ") ? String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
+        }
+        guard let presented, ConstantTime.equals(Array(presented.utf8), Array(token.utf8)) else {
+            var response = error(.unauthorized, "Unauthorized", "a valid bearer token is required")
+            response.headers.append(("WWW-Authenticate", "Bearer realm=\"reactions\""))
+            return respond(response)
+        }
+        guard request.method == "GET" else { return respond(error(.methodNotAllowed, "Method Not Allowed", "only GET is served here")) }
+        let query = QueryString.parse(request.head.query ?? "")
+        var limit = 50
+        if let text = query["limit"] {
+            guard let n = Int(text), (1...1000).contains(n) else { return respond(error(.badRequest, "Limit Error", "limit must be a number from 1 to 1000")) }
+            limit = n
+        }
+        do {
+            switch request.path {
+            case "/api/v1/deploys":
+                let deploys = try runtime.deploys(DeployQuery(service: query["service"], environment: query["environment"], limit: limit))
+                respond(.json(.ok, JSON.object(["deploys": .array(deploys.map(\.json))]).compactText))
+            case "/api/v1/suggestions":
+                respond(.json(.ok, JSON.object(["suggestions": .array(try runtime.suggestions().map(\.json))]).compactText))
+            case "/api/v1/events":
+                respond(.json(.ok, JSON.object(["events": .array(try runtime.events(type: query["type"], limit: limit))]).compactText))
+            case "/api/v1/state":
+                let routes = runtime.routes
+                respond(.json(.ok, JSON.object(["revision": .int(routes.revision), "hash": .string(routes.hash)]).compactText))
+            default:
+                respond(error(.notFound, "Not Found", "no such admin resource"))
+            }
+        } catch {
+            respond(self.error(.internalServerError, "Internal Server Error", "the state store could not be read"))
+        }
+    }
+
+    func error(_ status: HTTPStatus, _ title: String, _ detail: String) -> HTTPResponse {
+        .json(status, DeployPayload.errorBody([.init(title: title, detail: detail)], status: status.code))
+    }
+}
+
+/// Comparison whose time does not depend on where the inputs differ.
+enum ConstantTime {
+    static func equals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for i in 0..<max(a.count, b.count) {
+            difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+        }
+        return difference == 0
+    }
+}
+
+/// `application/x-www-form-urlencoded` pairs; the last value of a repeated name wins.
+enum QueryString {
+    static func parse(_ text: Substring) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in text.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = decode(parts[0])
+            out[key] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return out
+    }
+
+    static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var i = text.utf8.startIndex
+        let utf8 = text.utf8
+        while i < utf8.endIndex {
+            let b = utf8[i]
+            if b == UInt8(ascii: "+") {
+                bytes.append(32)
+            } else if b == UInt8(ascii: "%"), let h1 = utf8.index(i, offsetBy: 1, limitedBy: utf8.endIndex), h1 < utf8.endIndex,
+                      let h2 = utf8.index(i, offsetBy: 2, limitedBy: utf8.endIndex), h2 < utf8.endIndex,
+                      let hi = hex(utf8[h1]), let lo = hex(utf8[h2]) {
+                bytes.append(hi << 4 | lo)
+                i = h2
+            } else {
+                bytes.append(b)
+            }
+            i = utf8.index(after: i)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,52 @@
+import HTTPServer
+import ReactionsCore
+import ReactionsStore
+
+/// `POST /integrations/deploy/<id>`: OpsLevel's deploy webhook, exactly as seed 001 writes it.
+struct DeployEndpointHandler {
+    let runtime: Runtime
+
+    static let ok = #"{"result":"ok"}"#
+    static let duplicate = #"{"result":"duplicate_deploy","message":"Deploy not created due to existing deploy with identical dedup_id"}"#
+
+    static func noServiceFound(_ service: String) -> String {
+        JSON.object(["result": .string("no_service_found"),
+                     "message": .string("No service found matching alias '\(service)'. Recording '\(service)' as a suggestion.")]).compactText
+    }
+
+    func handle(_ request: HTTPRequest, endpoint: Endpoint, routes: RouteTable, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let payload: DeployPayload
+        switch DeployPayload.parse(request.body) {
+        case .failure(let invalid):
+            return respond(.json(.badRequest, DeployPayload.errorBody(invalid.errors, status: 400)))
+        case .success(let p):
+            payload = p
+        }
+        let matched = routes.services.match(payload.service)
+        let record = DeployRecord(endpoint: endpoint.name, payload: payload, serviceName: matched,
+                                  receivedAt: DeployTime.now(), revision: routes.revision)
+        let metrics = runtime.metrics
+        let log = runtime.log
+        runtime.writer.submit(record) { result in
+            switch result {
+            case .success(.duplicate):
+                metrics.deployRecorded(result: "duplicate_deploy")
+                respond(.json(.accepted, Self.duplicate))
+            case .success(let outcome):
+                if case .updated = outcome { metrics.deployRecorded(result: "updated") }
+                if matched == nil {
+                    metrics.deployRecorded(result: "no_service_found")
+                    respond(.json(.accepted, Self.noServiceFound(payload.service)))
+                } else {
+                    metrics.deployRecorded(result: "ok")
+                    respond(.json(.accepted, Self.ok))
+                }
+            case .failure(let error):
+                // Not committed, so not acknowledged: the pipeline should retry.
+                log.event("deploy not recorded", ["error": .string(error.description)], level: "error")
+                respond(.json(.internalServerError, DeployPayload.errorBody(
+                    [.init(title: "Internal Server Error", detail: "the deploy could not be recorded; retry the request")], status: 500)))
+            }
+        }
+    }
+}

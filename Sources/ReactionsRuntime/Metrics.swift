@@ -1,0 +1,67 @@
+import Synchronization
+
+/// Counters and a latency histogram in the Prometheus text format (`GET /metrics`).
+final class Metrics: Sendable {
+    static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+
+    private struct State {
+        var requests: [String: [Int: Int]] = [:]
+        var bucketCounts = [Int](repeating: 0, count: Metrics.buckets.count)
+        var latencyCount = 0
+        var latencySum = 0.0
+        var deploys: [String: Int] = [:]
+        var revision = 0
+        var ready = false
+    }
+
+    private let state = Mutex(State())
+
+    func observe(route: String, status: Int, seconds: Double) {
+        state.withLock { s in
+            s.requests[route, default: [:]][status, default: 0] += 1
+            s.latencyCount += 1
+            s.latencySum += seconds
+            if let i = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { s.bucketCounts[i] += 1 }
+        }
+    }
+
+    func deployRecorded(result: String) { state.withLock { $0.deploys[result, default: 0] += 1 } }
+
+    func setRevision(_ revision: Int, ready: Bool) {
+        state.withLock {
+            $0.revision = revision
+            $0.ready = ready
+        }
+    }
+
+    func render(suggestions: Int) -> String {
+        let s = state.withLock { $0 }
+        var out = "# HELP reactions_http_requests_total HTTP requests by route and status.\n# TYPE reactions_http_requests_total counter\n"
+        for route in s.requests.keys.sorted() {
+            for (status, count) in (s.requests[route] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                out += "reactions_http_requests_total{route=\"\(route)\",status=\"\(status)\"} \(count)\n"
+            }
+        }
+        out += "# HELP reactions_http_request_duration_seconds Time from a request's first byte to its response.\n"
+        out += "# TYPE reactions_http_request_duration_seconds histogram\n"
+        var cumulative = 0
+        for (i, bound) in Metrics.buckets.enumerated() {
+            cumulative += s.bucketCounts[i]
+            out += "reactions_http_request_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        }
+        out += "reactions_http_request_duration_seconds_bucket{le=\"+Inf\"} \(s.latencyCount)\n"
+        out += "reactions_http_request_duration_seconds_sum \(s.latencySum)\n"
+        out += "reactions_http_request_duration_seconds_count \(s.latencyCount)\n"
+        out += "# HELP reactions_deploys_recorded_total Deploys received, by result.\n# TYPE reactions_deploys_recorded_total counter\n"
+        for result in ["ok", "no_service_found", "duplicate_deploy", "updated"] {
+            out += "reactions_deploys_recorded_total{result=\"\(result)\"} \(s.deploys[result] ?? 0)\n"
+        }
+        out += "# HELP reactions_suggestions Unknown service names deploys have used.\n# TYPE reactions_suggestions gauge\n"
+        out += "reactions_suggestions \(suggestions)\n"
+        out += "# HELP reactions_revision The applied revision being served.\n# TYPE reactions_revision gauge\n"
+        out += "reactions_revision \(s.revision)\n"
+        out += "# HELP reactions_ready Whether the server is ready (1) or not (0).\n# TYPE reactions_ready gauge\n"
+        out += "reactions_ready \(s.ready ? 1 : 0)\n"
+        return out
+    }
+}

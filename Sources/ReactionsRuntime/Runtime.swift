@@ -1,0 +1,141 @@
+import Foundation
+import HTTPServer
+import ReactionsCore
+import ReactionsStore
+import Synchronization
+
+/// `reactions serve`: serves the latest applied revision and picks up new ones without a
+/// restart. A new revision builds a new route table that replaces the old one atomically;
+/// requests already routed finish on the table they started with.
+public final class Runtime: Sendable {
+    public struct Options: Sendable {
+        public var statePath: String
+        public var host = "127.0.0.1"
+        public var port = 8080
+        public var secretsDirectory: String?
+        public var environment: [String: String]
+        public var adminToken: String?
+        public var requestLogs = true
+        /// How often to look for a newly applied revision.
+        public var revisionPollMilliseconds = 500
+        public var eventLoops = ProcessInfo.processInfo.activeProcessorCount
+
+        public init(statePath: String, environment: [String: String]) {
+            self.statePath = statePath
+            self.environment = environment
+            adminToken = environment["REACTIONS_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    let options: Options
+    let metrics = Metrics()
+    let log: RequestLog
+    let writer: DeployWriter
+    let adminToken: String?
+    private let current = Mutex(RouteTable.empty)
+    private let loadError = Mutex<String?>(nil)
+    private let readerStore: Mutex<SQLiteDeployStore>
+    private let stateStore: Mutex<SQLiteStateStore>
+    private let stopping = Atomic<Bool>(false)
+    private let server = Mutex<HTTPServer?>(nil)
+
+    public init(options: Options) throws(StoreError) {
+        self.options = options
+        adminToken = options.adminToken
+        log = RequestLog(enabled: options.requestLogs)
+        writer = DeployWriter(store: try SQLiteDeployStore(path: options.statePath))
+        readerStore = Mutex(try SQLiteDeployStore(path: options.statePath))
+        stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
+        reload()
+    }
+
+    var routes: RouteTable { current.withLock { $0 } }
+
+    // Reads go through one connection, one at a time.
+    func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
+        try readerStore.withLock { s throws(StoreError) in try s.deploys(query) }
+    }
+
+    func suggestions() throws(StoreError) -> [Suggestion] {
+        try readerStore.withLock { s throws(StoreError) in try s.suggestions() }
+    }
+
+    func events(type: String?, limit: Int) throws(StoreError) -> [JSON] {
+        try readerStore.withLock { s throws(StoreError) in try s.events(type: type, limit: limit) }
+    }
+
+    func suggestionCount() -> Int { (try? suggestions().count) ?? 0 }
+
+    /// Ready when a revision is loaded and every secret it references resolves here.
+    func readiness() -> (Bool, String?) {
+        if let error = loadError.withLock({ $0 }) { return (false, error) }
+        let routes = self.routes
+        if routes.revision == 0 { return (false, "no revision is applied yet; run `reactions apply`") }
+        if !routes.missingSecrets.isEmpty { return (false, "missing secrets: " + routes.missingSecrets.joined(separator: ", ")) }
+        return (true, nil)
+    }
+
+    /// Loads the head revision if it is new. Returns whether the served table changed.
+    @discardableResult
+    func reload() -> Bool {
+        do {
+            let (head, revision) = try stateStore.withLock { store throws(StoreError) -> (RevisionInfo?, Revision?) in
+                guard let head = try store.head() else { return (nil, nil) }
+                if head.number == routes.revision { return (head, nil) }
+                return (head, try store.revision(head.number))
+            }
+            loadError.withLock { $0 = nil }
+            guard let revision else { return false }
+            let env = options.environment
+            let dir = options.secretsDirectory
+            let table = RouteTable(revision: revision, secretAvailable: { name in
+                if let v = env[name], !v.isEmpty { return true }
+                return dir.map { FileManager.default.isReadableFile(atPath: ($0 as NSString).appendingPathComponent(name)) } ?? false
+            })
+            current.withLock { $0 = table }
+            metrics.setRevision(table.revision, ready: readiness().0)
+            log.event("serving revision", ["revision": .int(table.revision), "hash": .string(String(table.hash.prefix(12))),
+                                           "deploy_endpoints": .int(table.deploysByID.count)])
+            _ = head
+            return true
+        } catch {
+            loadError.withLock { $0 = error.description }
+            metrics.setRevision(routes.revision, ready: false)
+            log.event("cannot load the applied revision", ["error": .string(error.description)], level: "error")
+            return false
+        }
+    }
+
+    /// Binds and serves until `stop()`. Returns the bound port.
+    public func start() throws(HTTPServerError) -> Int {
+        var configuration = HTTPServerConfiguration()
+        configuration.host = options.host
+        configuration.port = options.port
+        configuration.eventLoops = max(1, options.eventLoops)
+        let server = try HTTPServer(configuration: configuration, handler: RuntimeHandler(runtime: self))
+        server.start()
+        self.server.withLock { $0 = server }
+        let poll = options.revisionPollMilliseconds
+        let thread = Thread { [self] in
+            while !self.stopping.load(ordering: .acquiring) {
+                Thread.sleep(forTimeInterval: Double(poll) / 1000)
+                self.reload()
+            }
+        }
+        thread.name = "revision-watch"
+        thread.start()
+        log.event("listening", ["address": .string("http://\(options.host):\(server.port)")])
+        return server.port
+    }
+
+    /// Stops accepting, answers in-flight requests (deploys are committed first), then returns.
+    public func stop(graceMilliseconds: UInt64 = 10_000) {
+        stopping.store(true, ordering: .releasing)
+        let server = self.server.withLock { $0 }
+        server?.shutdown(graceMilliseconds: graceMilliseconds)
+        writer.stop()
+        log.event("stopped")
+        log.flush()
+    }
+}
+

@@ -1,0 +1,66 @@
+import Dispatch
+import HTTPServer
+import ReactionsCore
+import ReactionsStore
+
+/// Routes requests of `reactions serve`: deploy endpoints, health, metrics, admin API.
+struct RuntimeHandler: HTTPHandler {
+    let runtime: Runtime
+
+    static let deployPrefix = "/integrations/deploy/"
+
+    func bodyLimit(for head: HTTPRequestHead) -> Int? {
+        guard head.path.hasPrefix(Self.deployPrefix) else { return nil }
+        let id = String(head.path.dropFirst(Self.deployPrefix.count))
+        return runtime.routes.deploysByID[id]?.endpoint.maxBodyBytes
+    }
+
+    func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let runtime = self.runtime
+        let path = request.path
+        // Each route answers through `finish`, which logs and counts the request.
+        func finish(_ route: String, endpoint: String? = nil) -> @Sendable (HTTPResponse) -> Void {
+            { response in
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - context.startedAt) / 1e9
+                runtime.metrics.observe(route: route, status: response.status.code, seconds: seconds)
+                runtime.log.request(method: request.method, route: route, endpoint: endpoint, status: response.status.code,
+                                    milliseconds: seconds * 1000, bytes: response.body.count, peer: context.peer)
+                respond(response)
+            }
+        }
+        if path.hasPrefix(Self.deployPrefix) {
+            let id = String(path.dropFirst(Self.deployPrefix.count))
+            let routes = runtime.routes
+            let route = "/integrations/deploy/:id"
+            guard let deploy = routes.deploysByID[id] ?? routes.deploysByID[id.lowercased()] else {
+                return finish(route)(.json(.notFound, DeployPayload.errorBody(
+                    [.init(title: "Not Found", detail: "no deploy integration exists at this URL; check the endpoint id (`reactions endpoints`)")], status: 404)))
+            }
+            guard request.method == "POST" else {
+                var response = HTTPResponse.json(.methodNotAllowed, DeployPayload.errorBody([.init(title: "Method Not Allowed", detail: "deploys are recorded with POST")], status: 405))
+                response.headers.append(("Allow", "POST"))
+                return finish(route, endpoint: deploy.endpoint.name)(response)
+            }
+            return DeployEndpointHandler(runtime: runtime).handle(request, endpoint: deploy.endpoint, routes: routes,
+                                                                 respond: finish(route, endpoint: deploy.endpoint.name))
+        }
+        switch (request.method, path) {
+        case ("GET", "/healthz"), ("HEAD", "/healthz"):
+            finish("/healthz")(.json(.ok, #"{"status":"ok"}"#))
+        case ("GET", "/readyz"), ("HEAD", "/readyz"):
+            let (ready, reason) = runtime.readiness()
+            finish("/readyz")(.json(ready ? .ok : .serviceUnavailable,
+                                    JSON.object(["status": .string(ready ? "ready" : "not_ready"), "revision": .int(runtime.routes.revision),
+                                                 "reason": reason.map(JSON.string) ?? .null]).compactText))
+        case ("GET", "/metrics"):
+            finish("/metrics")(.text(.ok, runtime.metrics.render(suggestions: runtime.suggestionCount()),
+                                     contentType: "text/plain; version=0.0.4; charset=utf-8"))
+        default:
+            if path.hasPrefix("/api/") {
+                AdminAPI(runtime: runtime).handle(request, respond: finish(AdminAPI.routeLabel(path)))
+            } else {
+                finish("(unmatched)")(.json(.notFound, DeployPayload.errorBody([.init(title: "Not Found", detail: "nothing is served at this path")], status: 404)))
+            }
+        }
+    }
+}
