@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Deploy ingestion benchmark (issue 3): `reactions serve` against the peers in
+# ../shared/bench (nginx = the HTTP ceiling on this box; Hummingbird + SQLite = what a
+# Swift user would build), side by side, with wrk and ../shared/bench/wrk/deploy.lua.
+#
+#   Tests/Benchmarks/deploy_ingest.sh                        # nginx-2w, hummingbird, product at 64 conns, 2 rounds
+#   PEERS="product" CONNS="16 64 256" REPEAT=3 Tests/Benchmarks/deploy_ingest.sh
+#
+# Needs: wrk and nginx (apt-get install wrk nginx), a release build of reactions
+# (swift build -c release), and ../shared/bench next to this repository.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+bench="${BENCH_DIR:-$root/../shared/bench}"
+[[ -x "$root/.build/release/reactions" ]] || (cd "$root" && swift build -c release)
+
+# A config whose deploy endpoint has the id deploy.lua posts to, and whose service
+# matches the payload's "shopping_cart" by alias, so every answer is {"result":"ok"}.
+config="$(mktemp -d -t reactions-bench-config.XXXXXX)"
+trap 'rm -rf "$config"' EXIT
+cat > "$config/bench.json" <<JSON
+{
+  "version": 1,
+  "services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}],
+  "endpoints": [{"name": "bench", "kind": "deploy", "id": "${WRK_INTEGRATION:-5a1c6e2e-7d1b-4e0a-9d55-3f0b8c2a9e11}"}],
+  "reactions": [{"name": "on-deploy", "when": {"events": ["deploy.succeeded"]},
+                 "then": {"http": {"url": "https://monitor.example.com/api/annotations", "body": {"text": "#{deploy.service}"}}}}]
+}
+JSON
+
+export PRODUCT_PORT="${PRODUCT_PORT:-8090}"
+export PRODUCT_CMD="'$root/.build/release/reactions' serve --config '$config' --state \"\$BENCH_RUN_DIR/state.db\" --listen 127.0.0.1:\$PORT"
+export PEERS="${PEERS:-nginx-2w hummingbird product}"
+export CONNS="${CONNS:-64}"
+export REPEAT="${REPEAT:-2}"
+cd "$bench/.."
+bench/run-matrix.sh
