@@ -220,8 +220,13 @@ final class EventLoop: @unchecked Sendable {
         if onLoop {
             deliver(completion)
         } else {
-            completions.withLock { $0.append(completion) }
-            wake()
+            // One wake-up per batch: a loop that already has completions queued will see this one too.
+            let wasEmpty = completions.withLock { queue -> Bool in
+                let empty = queue.isEmpty
+                queue.append(completion)
+                return empty
+            }
+            if wasEmpty { wake() }
         }
     }
 

@@ -43,8 +43,11 @@ public final class Runtime: Sendable {
         self.options = options
         adminToken = options.adminToken
         log = RequestLog(enabled: options.requestLogs)
-        writer = DeployWriter(store: try SQLiteDeployStore(path: options.statePath))
-        readerStore = Mutex(try SQLiteDeployStore(path: options.statePath))
+        let writerStore = try SQLiteDeployStore(path: options.statePath)
+        try writerStore.disableAutomaticCheckpoints()
+        writer = DeployWriter(store: writerStore)
+        let reader = try SQLiteDeployStore(path: options.statePath)
+        readerStore = Mutex(reader)
         stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
         reload()
     }
@@ -120,6 +123,8 @@ public final class Runtime: Sendable {
             while !self.stopping.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: Double(poll) / 1000)
                 self.reload()
+                // The writer does not checkpoint (it would stall deploys); this thread does.
+                try? self.readerStore.withLock { s throws(StoreError) in try s.checkpoint() }
             }
         }
         thread.name = "revision-watch"

@@ -10,12 +10,42 @@ public struct DeployRecord: Sendable {
     /// The revision the endpoint was served under.
     public var revision: Int
 
+    /// Text prepared where the request was parsed, so the single writer only binds and
+    /// inserts: the payload as stored, and the event's envelope around its data.
+    let payloadText: String
+    let eventID: String
+    let envelopeHead: String
+    /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`.
+    let dataTail: String
+
     public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int) {
         self.endpoint = endpoint
         self.payload = payload
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
+        payloadText = payload.raw.compactText
+        eventID = EventID.make()
+        let service = serviceName ?? payload.service
+        let event = CloudEvent(id: eventID, source: "/endpoints/\(endpoint)", type: payload.status.eventType, time: receivedAt,
+                               subject: service, data: .null, service: service, environment: payload.environment, endpoint: endpoint)
+        var head = event.envelope.compactText
+        // `…,"data":null}` → `…,"data":` : the writer appends the data object.
+        head.removeLast("null}".count)
+        envelopeHead = head
+        var members = payload.raw.objectMembers ?? []
+        members.removeAll { ["deploy_number", "status", "id"].contains($0.key) }
+        dataTail = String(JSON.object(members).compactText.dropFirst())
+    }
+
+    /// The event envelope with the deploy's number (as sent, or generated) and id.
+    func envelope(deployID: Int, deployNumber: String?) -> String {
+        var data = "{"
+        if let deployNumber { data += "\"deploy_number\":" + JSONWriter.quoted(deployNumber) + "," }
+        else if let sent = payload.raw["deploy_number"] { data += "\"deploy_number\":" + sent.compactText + "," }
+        data += "\"status\":\"\(payload.status.rawValue)\",\"id\":\(deployID)"
+        data += dataTail == "}" ? "}" : "," + dataTail
+        return envelopeHead + data + "}"
     }
 }
 

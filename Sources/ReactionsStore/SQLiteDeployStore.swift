@@ -17,6 +17,17 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         try StoreSchema.migrate(db)
     }
 
+    /// Leaves WAL checkpoints to `checkpoint()`, called from another connection, so the
+    /// writer's commits never stop to copy the log into the database.
+    public func disableAutomaticCheckpoints() throws(StoreError) {
+        try db.execute("PRAGMA wal_autocheckpoint = 0")
+    }
+
+    /// Copies committed WAL frames into the database without blocking writers or readers.
+    public func checkpoint() throws(StoreError) {
+        try db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    }
+
     public func record(_ batch: [DeployRecord]) throws(StoreError) -> [DeployOutcome] {
         try db.transaction { () throws(StoreError) -> [DeployOutcome] in
             var outcomes: [DeployOutcome] = []
@@ -50,7 +61,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
 
     private func recordOne(_ record: DeployRecord) throws(StoreError) -> DeployOutcome {
         let p = record.payload
-        let payloadText = p.raw.compactText
+        let payloadText = record.payloadText
         if let dedup = p.dedupID {
             let find = try statement(findByDedup)
             try find.bind(.text(dedup))
@@ -82,21 +93,9 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     }
 
     private func insertDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> String {
-        let p = record.payload
-        var data = p.raw
-        if case .object(var members) = data {
-            members.removeAll { ["deploy_number", "status", "id"].contains($0.key) }
-            if let deployNumber { members.append(JSON.Member("deploy_number", .string(deployNumber))) }
-            else if let sent = p.raw["deploy_number"] { members.append(JSON.Member("deploy_number", sent)) }
-            members.append(JSON.Member("status", .string(p.status.rawValue)))
-            members.append(JSON.Member("id", .int(deployID)))
-            data = .object(members)
-        }
-        let event = CloudEvent(id: UUID().uuidString.lowercased(), source: "/endpoints/\(record.endpoint)", type: p.status.eventType,
-                               time: record.receivedAt, subject: record.serviceName ?? p.service, data: data,
-                               service: record.serviceName ?? p.service, environment: p.environment, endpoint: record.endpoint)
-        try insert(event, revision: record.revision)
-        return event.id
+        try statement(insertEvent).bind(.text(record.eventID), .text(record.payload.status.eventType), .text(record.receivedAt),
+                                        .int(record.revision), .text(record.envelope(deployID: deployID, deployNumber: deployNumber))).run()
+        return record.eventID
     }
 
     private func suggest(_ record: DeployRecord) throws(StoreError) {
@@ -115,7 +114,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         try statement(insertSuggestion).bind(.text(p.service), .text(record.endpoint), .text(record.receivedAt), .text(record.receivedAt),
                                              .text(environments)).run()
         // The first deploy naming an unknown service raises one `service.suggested` event.
-        let event = CloudEvent(id: UUID().uuidString.lowercased(), source: "/endpoints/\(record.endpoint)", type: EventType.serviceSuggested,
+        let event = CloudEvent(id: EventID.make(), source: "/endpoints/\(record.endpoint)", type: EventType.serviceSuggested,
                                time: record.receivedAt, subject: p.service,
                                data: .object(["service": .string(p.service), "environment": p.environment.map(JSON.string) ?? .null,
                                               "endpoint": .string(record.endpoint)]),

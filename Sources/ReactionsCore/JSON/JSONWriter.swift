@@ -2,6 +2,9 @@
 ///
 /// `pretty` is the house style used by `fmt`, plans and state: two-space indent, one
 /// member per line, arrays of scalars that fit on one line stay on one line.
+///
+/// It writes UTF-8 bytes and copies runs of characters that need no escaping in one step:
+/// the runtime serialises an event envelope and a log line for every deploy.
 public struct JSONWriter: Sendable {
     public enum Style: Sendable { case compact, pretty }
 
@@ -12,98 +15,138 @@ public struct JSONWriter: Sendable {
     public init(style: Style = .pretty) { self.style = style }
 
     public func string(_ value: JSON) -> String {
-        var out = ""
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    public func bytes(_ value: JSON) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(value, into: &out, indent: 0)
-        if style == .pretty { out += "\n" }
+        if style == .pretty { out.append(10) }
         return out
     }
 
-    private func write(_ value: JSON, into out: inout String, indent: Int) {
+    private func indentation(_ n: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(32, count: n))
+    }
+
+    private func write(_ value: JSON, into out: inout [UInt8], indent: Int) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += n.text
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let n): out.append(contentsOf: n.text.utf8)
         case .string(let s): Self.writeString(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
             if style == .compact {
-                out += "["
+                out.append(UInt8(ascii: "["))
                 for (i, item) in items.enumerated() {
-                    if i > 0 { out += "," }
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
                     write(item, into: &out, indent: indent)
                 }
-                out += "]"
+                out.append(UInt8(ascii: "]"))
                 return
             }
             if items.allSatisfy(\.isScalar) {
-                var inline = "["
+                var inline: [UInt8] = [UInt8(ascii: "[")]
                 for (i, item) in items.enumerated() {
-                    if i > 0 { inline += ", " }
+                    if i > 0 { inline.append(contentsOf: ", ".utf8) }
                     JSONWriter(style: .compact).write(item, into: &inline, indent: 0)
                 }
-                inline += "]"
-                if inline.count <= inlineWidth { out += inline; return }
+                inline.append(UInt8(ascii: "]"))
+                // Width in characters, as a reader sees it.
+                if String(decoding: inline, as: UTF8.self).count <= inlineWidth { out.append(contentsOf: inline); return }
             }
-            out += "[\n"
+            out.append(contentsOf: "[\n".utf8)
             for (i, item) in items.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
+                indentation(indent + 2, into: &out)
                 write(item, into: &out, indent: indent + 2)
-                out += i + 1 < items.count ? ",\n" : "\n"
+                out.append(contentsOf: (i + 1 < items.count ? ",\n" : "\n").utf8)
             }
-            out += String(repeating: " ", count: indent) + "]"
+            indentation(indent, into: &out)
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
             if style == .compact {
-                out += "{"
+                out.append(UInt8(ascii: "{"))
                 for (i, m) in members.enumerated() {
-                    if i > 0 { out += "," }
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
                     Self.writeString(m.key, into: &out)
-                    out += ":"
+                    out.append(UInt8(ascii: ":"))
                     write(m.value, into: &out, indent: indent)
                 }
-                out += "}"
+                out.append(UInt8(ascii: "}"))
                 return
             }
-            out += "{\n"
+            out.append(contentsOf: "{\n".utf8)
             for (i, m) in members.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
+                indentation(indent + 2, into: &out)
                 Self.writeString(m.key, into: &out)
-                out += ": "
+                out.append(contentsOf: ": ".utf8)
                 write(m.value, into: &out, indent: indent + 2)
-                out += i + 1 < members.count ? ",\n" : "\n"
+                out.append(contentsOf: (i + 1 < members.count ? ",\n" : "\n").utf8)
             }
-            out += String(repeating: " ", count: indent) + "}"
+            indentation(indent, into: &out)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Escapes per RFC 8259; `/` is left alone and non-ASCII is written as UTF-8.
-    public static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    /// Escapes per RFC 8259; `/` is left alone, non-ASCII is written as UTF-8, and
+    /// U+2028/U+2029 are escaped so the output is also safe inside JavaScript.
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var runStart = 0
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                var escape: [UInt8]? = nil
+                var width = 1
+                switch b {
+                case UInt8(ascii: "\""): escape = Array("\\\"".utf8)
+                case UInt8(ascii: "\\"): escape = Array("\\\\".utf8)
+                case 0x0A: escape = Array("\\n".utf8)
+                case 0x0D: escape = Array("\\r".utf8)
+                case 0x09: escape = Array("\\t".utf8)
+                case 0x08: escape = Array("\\b".utf8)
+                case 0x0C: escape = Array("\\f".utf8)
+                case 0x00..<0x20, 0x7F: escape = unicodeEscape(UInt32(b))
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escape = unicodeEscape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029)
+                    width = 3
+                default: break
+                }
+                if let escape {
+                    if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                    out.append(contentsOf: escape)
+                    i += width
+                    runStart = i
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    i += 1
                 }
             }
+            if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func unicodeEscape(_ value: UInt32) -> [UInt8] {
+        let hex = Array("0123456789abcdef".utf8)
+        return Array("\\u".utf8) + [hex[Int(value >> 12 & 0xF)], hex[Int(value >> 8 & 0xF)], hex[Int(value >> 4 & 0xF)], hex[Int(value & 0xF)]]
+    }
+
+    public static func writeString(_ s: String, into out: inout String) {
+        var bytes: [UInt8] = []
+        writeString(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     public static func quoted(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         writeString(s, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
