@@ -82,10 +82,9 @@ public final class Runtime: Sendable {
     @discardableResult
     func reload() -> Bool {
         do {
-            let (head, revision) = try stateStore.withLock { store throws(StoreError) -> (RevisionInfo?, Revision?) in
-                guard let head = try store.head() else { return (nil, nil) }
-                if head.number == routes.revision { return (head, nil) }
-                return (head, try store.revision(head.number))
+            let revision = try stateStore.withLock { store throws(StoreError) -> Revision? in
+                guard let head = try store.head(), head.number != routes.revision else { return nil }
+                return try store.revision(head.number)
             }
             loadError.withLock { $0 = nil }
             guard let revision else { return false }
@@ -99,7 +98,6 @@ public final class Runtime: Sendable {
             metrics.setRevision(table.revision, ready: readiness().0)
             log.event("serving revision", ["revision": .int(table.revision), "hash": .string(String(table.hash.prefix(12))),
                                            "deploy_endpoints": .int(table.deploysByID.count)])
-            _ = head
             return true
         } catch {
             loadError.withLock { $0 = error.description }
