@@ -21,7 +21,7 @@ struct AdminAPI {
         let presented = request.headers["authorization"].flatMap { value -> String? in
             value.lowercased().hasPrefix("bearer ") ? String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
         }
-        guard let presented, ConstantTime.equals(Array(presented.utf8), Array(token.utf8)) else {
+        guard let presented, ConstantTimeCompare.equals(Array(presented.utf8), Array(token.utf8)) else {
             var response = error(.unauthorized, "Unauthorized", "a valid bearer token is required")
             response.headers.append(("WWW-Authenticate", "Bearer realm=\"reactions\""))
             return respond(response)
@@ -55,17 +55,6 @@ struct AdminAPI {
 
     func error(_ status: HTTPStatus, _ title: String, _ detail: String) -> HTTPResponse {
         .json(status, DeployPayload.errorBody([.init(title: title, detail: detail)], status: status.code))
-    }
-}
-
-/// Comparison whose time does not depend on where the inputs differ.
-enum ConstantTime {
-    static func equals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for i in 0..<max(a.count, b.count) {
-            difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
-        }
-        return difference == 0
     }
 }
 
