@@ -1,0 +1,102 @@
+/// Finds the reactions an event may trigger without looking at every reaction: by event
+/// type, then by the value of a `service` filter (the most common one), then by endpoint.
+/// Only the candidates' filters are evaluated.
+public struct ReactionIndex: Sendable {
+    struct Bucket: Sendable {
+        var anyService: [Int] = []
+        var byService: [String: [Int]] = [:]
+    }
+
+    public let reactions: [Reaction]
+    private var byType: [String: Bucket] = [:]
+    /// `custom.release.*`-style subscriptions, checked by prefix.
+    private var byPrefix: [(prefix: String, reaction: Int)] = []
+
+    public struct Match: Sendable {
+        public var reaction: Reaction
+        /// The filter clause that did not hold; nil when the reaction fires.
+        public var failingClause: Filter.Clause?
+        public var fires: Bool { failingClause == nil }
+    }
+
+    public init(config: Config) {
+        let sorted = config.reactions.filter(\.enabled).sorted { $0.name < $1.name }
+        reactions = sorted
+        let endpoints = Dictionary(config.endpoints.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (index, reaction) in sorted.enumerated() {
+            var types: Set<String> = []
+            if reaction.trigger.events.isEmpty {
+                types = reaction.receivableEventTypes(endpoint: reaction.trigger.endpoint.flatMap { endpoints[$0] })
+            }
+            for pattern in reaction.trigger.events {
+                if pattern.hasPrefix("custom.") {
+                    if pattern.hasSuffix(".*") { byPrefix.append((String(pattern.dropLast(1)), index)) } else { types.insert(pattern) }
+                } else if pattern == "custom.*" {
+                    byPrefix.append(("custom.", index))
+                } else {
+                    types.formUnion(EventType.expand(pattern))
+                }
+            }
+            let services = Self.serviceValues(reaction.trigger.filter)
+            for type in types {
+                if let services {
+                    for s in services { byType[type, default: Bucket()].byService[s, default: []].append(index) }
+                } else {
+                    byType[type, default: Bucket()].anyService.append(index)
+                }
+            }
+        }
+    }
+
+    /// The services a `service` filter clause accepts, when it is a plain value or list.
+    static func serviceValues(_ filter: Filter) -> [String]? {
+        for clause in filter.clauses where clause.path == "service" {
+            switch clause.condition {
+            case .equals(.string(let s)): return [s]
+            case .oneOf(let values) where values.allSatisfy({ $0.stringValue != nil }):
+                // A service listed twice must not index (and fire) the reaction twice.
+                return Array(Set(values.compactMap(\.stringValue))).sorted()
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// Reactions subscribed to this event's type (and endpoint), in name order.
+    func candidates(type: String, service: String?, endpoint: String?) -> [Int] {
+        var out: [Int] = []
+        if let bucket = byType[type] {
+            out += bucket.anyService
+            if let service, let matching = bucket.byService[service] { out += matching }
+        }
+        for entry in byPrefix where type.hasPrefix(entry.prefix) { out.append(entry.reaction) }
+        out.sort()
+        // A reaction can reach the list twice (a type and a family prefix): keep it once.
+        out = out.enumerated().filter { $0.offset == 0 || out[$0.offset - 1] != $0.element }.map(\.element)
+        return out.filter { i in reactions[i].trigger.endpoint.map { $0 == endpoint } ?? true }
+    }
+
+    /// The reactions that fire for an event.
+    public func firing(envelope: JSON, context: TemplateContext) -> [Reaction] {
+        candidates(type: envelope["type"]?.stringValue ?? "", service: envelope["service"]?.stringValue,
+                   endpoint: envelope["endpoint"]?.stringValue)
+            .map { reactions[$0] }
+            .filter { $0.trigger.filter.matches(context) }
+    }
+
+    /// Every reaction with why it does or does not fire, for `simulate` and `explain`.
+    public func explain(envelope: JSON, context: TemplateContext) -> [Match] {
+        let type = envelope["type"]?.stringValue ?? ""
+        let endpoint = envelope["endpoint"]?.stringValue
+        return reactions.map { reaction in
+            let listens = reaction.trigger.events.isEmpty
+                ? reaction.trigger.endpoint == endpoint
+                : reaction.trigger.events.contains { EventType.matches(pattern: $0, type: type) }
+            if !listens || (reaction.trigger.endpoint != nil && reaction.trigger.endpoint != endpoint) {
+                let clause = Filter.Clause(path: "event.type", condition: .equals(.string(type)), location: reaction.trigger.location)
+                return Match(reaction: reaction, failingClause: clause)
+            }
+            return Match(reaction: reaction, failingClause: reaction.trigger.filter.firstFailingClause(context))
+        }
+    }
+}
