@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -126,3 +127,8 @@ long csys_write(int fd, const void *buffer, unsigned long count) {
 int csys_shutdown_write(int fd) { return shutdown(fd, SHUT_WR) < 0 ? -errno : 0; }
 
 void csys_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+void csys_tune_allocator_for_serving(void) {
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+    mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
+}

@@ -36,6 +36,7 @@ public final class HTTPServer: Sendable {
 
     public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) throws(HTTPServerError) {
         csys_ignore_sigpipe()
+        csys_tune_allocator_for_serving()
         self.configuration = configuration
         var loops: [EventLoop] = []
         var port = configuration.port

@@ -46,5 +46,8 @@ long csys_write(int fd, const void *buffer, unsigned long count);
 int csys_shutdown_write(int fd);
 /// Ignore SIGPIPE once: writes to closed sockets return EPIPE instead of killing us.
 void csys_ignore_sigpipe(void);
+/// Keep freed heap memory in the process instead of returning it to the kernel after
+/// every burst of requests: each return is an madvise that flushes the TLBs of every CPU.
+void csys_tune_allocator_for_serving(void);
 
 #endif
