@@ -34,10 +34,13 @@ struct CommandSpec: Sendable {
 struct Arguments: Sendable {
     var positionals: [String] = []
     var values: [String: String] = [:]
+    /// Every value of options that may be repeated, in order (`--query a=1 --query b=2`).
+    var repeated: [String: [String]] = [:]
     var flags: Set<String> = []
     var wantsHelp = false
 
     func value(_ name: String) -> String? { values[name] }
+    func repeatedValues(_ name: String) -> [String] { repeated[name] ?? [] }
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
     /// Accepts `--name value`, `--name=value`, flags, `-h`, and `--` before positionals.
@@ -86,6 +89,7 @@ struct Arguments: Sendable {
                 throw CLIError.usage("--\(name) must be one of \(allowed.joined(separator: ", ")), not \"\(value)\"", command: spec.name)
             }
             parsed.values[name] = value
+            parsed.repeated[name, default: []].append(value)
         }
         if !parsed.wantsHelp && parsed.positionals.count > spec.maxPositionals {
             let extra = parsed.positionals[spec.maxPositionals]
