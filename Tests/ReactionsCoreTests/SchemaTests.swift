@@ -17,7 +17,8 @@ import Testing
     static var examples: [URL] {
         let dir = root.appendingPathComponent("examples")
         guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil) else { return [] }
-        return e.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+        // Payload samples under tests/ are inputs for `simulate`, not config documents.
+        return e.compactMap { $0 as? URL }.filter { $0.pathExtension == "json" && !$0.path.contains("/tests/") }.sorted { $0.path < $1.path }
     }
 
     /// Whether an independent validator (Python's jsonschema) is on this machine.
