@@ -134,9 +134,10 @@ public struct ConfigLoader: Sendable {
         return .success((url, files.sorted { relativePath(of: $0, under: url) < relativePath(of: $1, under: url) }))
     }
 
-    /// `reactions test` fixtures live beside the config but are not config documents.
+    /// Fixtures and sample payloads (`tests/` directories, `*.test.json`) live beside the
+    /// config but are not config documents.
     static func isTestFixture(_ file: URL, root: URL) -> Bool {
-        file.lastPathComponent.hasSuffix(".test.json") || relativePath(of: file, under: root).hasPrefix("tests/")
+        file.lastPathComponent.hasSuffix(".test.json") || relativePath(of: file, under: root).split(separator: "/").dropLast().contains("tests")
     }
 
     public static func relativePath(of file: URL, under root: URL) -> String {
