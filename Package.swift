@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "ReactionsRuntime", dependencies: ["ReactionsCore", "ReactionsStore", "HTTPServer"]),
         .target(name: "ReactionsCLI", dependencies: ["ReactionsCore", "ReactionsStore", "ReactionsRuntime"]),
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),
+        // Benchmarks measure, tests check: `swift run -c release MatchBenchmark`.
+        .executableTarget(name: "MatchBenchmark", dependencies: ["ReactionsCore"], path: "Tests/Benchmarks/MatchBenchmark"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
