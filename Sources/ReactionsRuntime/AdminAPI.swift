@@ -58,15 +58,20 @@ struct AdminAPI {
     }
 }
 
-/// `application/x-www-form-urlencoded` pairs; the last value of a repeated name wins.
+/// `application/x-www-form-urlencoded` pairs (query strings and form bodies).
 enum QueryString {
+    /// Every pair, in order.
+    static func pairs(_ text: Substring) -> [(String, String)] {
+        text.split(separator: "&").filter { !$0.isEmpty }.map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    /// The last value of each name.
     static func parse(_ text: Substring) -> [String: String] {
         var out: [String: String] = [:]
-        for pair in text.split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = decode(parts[0])
-            out[key] = parts.count > 1 ? decode(parts[1]) : ""
-        }
+        for (key, value) in pairs(text) { out[key] = value }
         return out
     }
 

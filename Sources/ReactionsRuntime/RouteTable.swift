@@ -12,29 +12,36 @@ struct RouteTable: Sendable {
     let hash: String
     let config: Config
     let deploysByID: [String: DeployRoute]
+    let webhooksByPath: [String: Endpoint]
+    let reactions: ReactionIndex
     let services: ServiceIndex
     /// Secrets the revision references that this server cannot resolve (not ready while any).
     let missingSecrets: [String]
 
-    static let empty = RouteTable(revision: 0, hash: "", config: Config(), deploysByID: [:], services: ServiceIndex([]), missingSecrets: [])
+    static let empty = RouteTable(revision: 0, hash: "", config: Config(), missingSecrets: [])
 
-    init(revision: Int, hash: String, config: Config, deploysByID: [String: DeployRoute], services: ServiceIndex, missingSecrets: [String]) {
+    init(revision: Int, hash: String, config: Config, missingSecrets: [String]) {
         self.revision = revision
         self.hash = hash
         self.config = config
-        self.deploysByID = deploysByID
-        self.services = services
+        var deploys: [String: DeployRoute] = [:]
+        var webhooks: [String: Endpoint] = [:]
+        for endpoint in config.endpoints {
+            switch endpoint.kind {
+            case .deploy: if let id = endpoint.id { deploys[id] = DeployRoute(endpoint: endpoint) }
+            case .webhook: if let path = endpoint.path { webhooks[path] = endpoint }
+            }
+        }
+        deploysByID = deploys
+        webhooksByPath = webhooks
+        reactions = ReactionIndex(config: config)
+        services = ServiceIndex(config.services)
         self.missingSecrets = missingSecrets
     }
 
     init(revision: Revision, secretAvailable: (String) -> Bool) {
         let (config, _) = revision.document.config()
-        var deploys: [String: DeployRoute] = [:]
-        for endpoint in config.endpoints where endpoint.kind == .deploy {
-            if let id = endpoint.id { deploys[id] = DeployRoute(endpoint: endpoint) }
-        }
         let missing = Set(SecretAudit.uses(in: config).map(\.name)).filter { !secretAvailable($0) }.sorted()
-        self.init(revision: revision.info.number, hash: revision.info.hash, config: config, deploysByID: deploys,
-                  services: ServiceIndex(config.services), missingSecrets: missing)
+        self.init(revision: revision.info.number, hash: revision.info.hash, config: config, missingSecrets: missing)
     }
 }

@@ -30,7 +30,7 @@ public final class Runtime: Sendable {
     let options: Options
     let metrics = Metrics()
     let log: RequestLog
-    let writer: DeployWriter
+    let writer: EventWriter
     let adminToken: String?
     private let current = Mutex(RouteTable.empty)
     private let loadError = Mutex<String?>(nil)
@@ -45,7 +45,7 @@ public final class Runtime: Sendable {
         log = RequestLog(enabled: options.requestLogs)
         let writerStore = try SQLiteDeployStore(path: options.statePath)
         try writerStore.disableAutomaticCheckpoints()
-        writer = DeployWriter(store: writerStore)
+        writer = EventWriter(store: writerStore)
         let reader = try SQLiteDeployStore(path: options.statePath)
         readerStore = Mutex(reader)
         stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
@@ -53,6 +53,8 @@ public final class Runtime: Sendable {
     }
 
     var routes: RouteTable { current.withLock { $0 } }
+
+    var secrets: SecretResolver { SecretResolver(environment: options.environment, directory: options.secretsDirectory) }
 
     // Reads go through one connection, one at a time.
     func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
@@ -88,12 +90,8 @@ public final class Runtime: Sendable {
             }
             loadError.withLock { $0 = nil }
             guard let revision else { return false }
-            let env = options.environment
-            let dir = options.secretsDirectory
-            let table = RouteTable(revision: revision, secretAvailable: { name in
-                if let v = env[name], !v.isEmpty { return true }
-                return dir.map { FileManager.default.isReadableFile(atPath: ($0 as NSString).appendingPathComponent(name)) } ?? false
-            })
+            let secrets = self.secrets
+            let table = RouteTable(revision: revision, secretAvailable: { secrets.value($0) != nil })
             current.withLock { $0 = table }
             metrics.setRevision(table.revision, ready: readiness().0)
             log.event("serving revision", ["revision": .int(table.revision), "hash": .string(String(table.hash.prefix(12))),

@@ -10,9 +10,11 @@ struct RuntimeHandler: HTTPHandler {
     static let deployPrefix = "/integrations/deploy/"
 
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
-        guard head.path.hasPrefix(Self.deployPrefix) else { return nil }
-        let id = String(head.path.dropFirst(Self.deployPrefix.count))
-        return runtime.routes.deploysByID[id]?.endpoint.maxBodyBytes
+        let routes = runtime.routes
+        if head.path.hasPrefix(Self.deployPrefix) {
+            return routes.deploysByID[String(head.path.dropFirst(Self.deployPrefix.count))]?.endpoint.maxBodyBytes
+        }
+        return routes.webhooksByPath[String(head.path)]?.maxBodyBytes
     }
 
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping @Sendable (HTTPResponse) -> Void) {
@@ -43,6 +45,12 @@ struct RuntimeHandler: HTTPHandler {
             }
             return DeployEndpointHandler(runtime: runtime).handle(request, endpoint: deploy.endpoint, routes: routes,
                                                                  respond: finish(route, endpoint: deploy.endpoint.name))
+        }
+        let routes = runtime.routes
+        if let webhook = routes.webhooksByPath[String(path)] {
+            // The route label is the declared path: reviewed config, never a credential.
+            return WebhookEndpointHandler(runtime: runtime).handle(request, endpoint: webhook, routes: routes,
+                                                                   respond: finish(webhook.path ?? "(webhook)", endpoint: webhook.name))
         }
         switch (request.method, path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"):

@@ -117,3 +117,29 @@ public struct DeployQuery: Sendable {
         self.limit = limit
     }
 }
+
+/// An event received by a webhook endpoint, to store as it is.
+public struct WebhookEventRecord: Sendable {
+    public var event: CloudEvent
+    public var endpoint: String
+    /// The sender's message id (Standard Webhooks `webhook-id`), recorded so a replay is
+    /// recognised; nil when the endpoint's scheme has none.
+    public var messageID: String?
+    /// Seconds since the epoch, to forget message ids once they are outside the replay window.
+    public var receivedAtSeconds: Int
+    public var revision: Int
+
+    public init(event: CloudEvent, endpoint: String, messageID: String?, receivedAtSeconds: Int, revision: Int) {
+        self.event = event
+        self.endpoint = endpoint
+        self.messageID = messageID
+        self.receivedAtSeconds = receivedAtSeconds
+        self.revision = revision
+    }
+}
+
+public enum WebhookOutcome: Sendable, Equatable {
+    case stored(eventID: String)
+    /// The message id was accepted before: its event, stored then.
+    case replay(eventID: String)
+}

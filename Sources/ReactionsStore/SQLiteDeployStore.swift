@@ -127,6 +127,36 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                                         .text(event.envelope.compactText)).run()
     }
 
+    // MARK: Webhook events
+
+    private lazy var findSeen = try? db.prepare("SELECT event_id FROM webhook_seen WHERE endpoint = ? AND message_id = ?")
+    private lazy var insertSeen = try? db.prepare("INSERT INTO webhook_seen (endpoint, message_id, event_id, seen_at) VALUES (?, ?, ?, ?)")
+    private lazy var forgetSeen = try? db.prepare("DELETE FROM webhook_seen WHERE seen_at < ?")
+
+    /// Stores webhook events in one transaction; a message id seen before is a replay.
+    public func record(webhooks batch: [WebhookEventRecord], forgetBefore: Int) throws(StoreError) -> [WebhookOutcome] {
+        try db.transaction { () throws(StoreError) -> [WebhookOutcome] in
+            try statement(forgetSeen).bind(.int(forgetBefore)).run()
+            var outcomes: [WebhookOutcome] = []
+            for record in batch {
+                if let messageID = record.messageID {
+                    let find = try statement(findSeen)
+                    try find.bind(.text(record.endpoint), .text(messageID))
+                    if try find.step() {
+                        let original = find.text(0)
+                        try find.run()
+                        outcomes.append(.replay(eventID: original))
+                        continue
+                    }
+                    try statement(insertSeen).bind(.text(record.endpoint), .text(messageID), .text(record.event.id), .int(record.receivedAtSeconds)).run()
+                }
+                try insert(record.event, revision: record.revision)
+                outcomes.append(.stored(eventID: record.event.id))
+            }
+            return outcomes
+        }
+    }
+
     // MARK: Reading
 
     public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {

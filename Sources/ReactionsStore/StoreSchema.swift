@@ -67,6 +67,17 @@ enum StoreSchema {
         );
         CREATE INDEX events_by_type ON events(type, seq);
         """,
+        // 3: Standard Webhooks message ids already accepted, per endpoint (replay protection).
+        """
+        CREATE TABLE webhook_seen (
+            endpoint        TEXT NOT NULL,
+            message_id      TEXT NOT NULL,
+            event_id        TEXT NOT NULL,
+            seen_at         INTEGER NOT NULL,
+            PRIMARY KEY (endpoint, message_id)
+        );
+        CREATE INDEX webhook_seen_by_age ON webhook_seen(seen_at);
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

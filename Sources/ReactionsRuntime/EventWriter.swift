@@ -1,0 +1,95 @@
+import Foundation
+import ReactionsCore
+import ReactionsStore
+import Synchronization
+
+/// Group commit for everything the runtime receives: handlers queue deploys and webhook
+/// events; one thread writes everything queued in one transaction per kind (one fsync),
+/// then answers each. Nothing is acknowledged before it is committed, and throughput does
+/// not pay an fsync per request.
+final class EventWriter: Sendable {
+    typealias DeployReply = @Sendable (Result<DeployOutcome, StoreError>) -> Void
+    typealias WebhookReply = @Sendable (Result<WebhookOutcome, StoreError>) -> Void
+
+    private enum Job: Sendable {
+        case deploy(DeployRecord, DeployReply)
+        case webhook(WebhookEventRecord, WebhookReply)
+    }
+
+    private let jobs = Mutex<[Job]>([])
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    /// Largest batch per transaction; keeps one commit's latency bounded.
+    static let maximumBatch = 512
+
+    init(store: SQLiteDeployStore) {
+        let thread = Thread { [self] in
+            self.run(store)
+        }
+        thread.name = "event-writer"
+        thread.start()
+    }
+
+    func submit(_ record: DeployRecord, reply: @escaping DeployReply) {
+        jobs.withLock { $0.append(.deploy(record, reply)) }
+        wakeup.signal()
+    }
+
+    func submit(_ record: WebhookEventRecord, reply: @escaping WebhookReply) {
+        jobs.withLock { $0.append(.webhook(record, reply)) }
+        wakeup.signal()
+    }
+
+    /// Writes what is queued, then stops.
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+        wakeup.signal()
+        finished.wait()
+    }
+
+    private func run(_ store: SQLiteDeployStore) {
+        while true {
+            wakeup.wait()
+            while true {
+                let batch = jobs.withLock { queue -> [Job] in
+                    let take = min(queue.count, Self.maximumBatch)
+                    let batch = Array(queue.prefix(take))
+                    queue.removeFirst(take)
+                    return batch
+                }
+                if batch.isEmpty { break }
+                var deploys: [(DeployRecord, DeployReply)] = []
+                var webhooks: [(WebhookEventRecord, WebhookReply)] = []
+                for job in batch {
+                    switch job {
+                    case .deploy(let r, let reply): deploys.append((r, reply))
+                    case .webhook(let r, let reply): webhooks.append((r, reply))
+                    }
+                }
+                if !deploys.isEmpty {
+                    do {
+                        let outcomes = try store.record(deploys.map(\.0))
+                        for ((_, reply), outcome) in zip(deploys, outcomes) { reply(.success(outcome)) }
+                    } catch {
+                        for (_, reply) in deploys { reply(.failure(error)) }
+                    }
+                }
+                if !webhooks.isEmpty {
+                    // Message ids older than the replay window can no longer be replayed.
+                    let horizon = (webhooks.map(\.0.receivedAtSeconds).min() ?? 0) - Int(StandardWebhooks.toleranceSeconds) * 2
+                    do {
+                        let outcomes = try store.record(webhooks: webhooks.map(\.0), forgetBefore: horizon)
+                        for ((_, reply), outcome) in zip(webhooks, outcomes) { reply(.success(outcome)) }
+                    } catch {
+                        for (_, reply) in webhooks { reply(.failure(error)) }
+                    }
+                }
+            }
+            if stopped.load(ordering: .acquiring) && jobs.withLock({ $0.isEmpty }) {
+                finished.signal()
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import HTTPServer
+import ReactionsCore
+import ReactionsStore
+
+/// A webhook endpoint at its declared path (an external trigger, seed 000): authenticate,
+/// read the payload, commit a `webhook.received` event, answer 202 with its id and how many
+/// reactions it fires.
+struct WebhookEndpointHandler {
+    let runtime: Runtime
+
+    /// Request headers copied into the event; credentials and signatures never are.
+    static let keptHeaders = ["content-type", "user-agent", "x-github-event", "x-github-delivery", "x-gitlab-event",
+                              "x-request-id", "webhook-id", "webhook-timestamp"]
+
+    static let unauthorized = DeployPayload.errorBody([.init(title: "Unauthorized", detail: "missing or invalid credentials")], status: 401)
+
+    func handle(_ request: HTTPRequest, endpoint: Endpoint, routes: RouteTable, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        guard request.method == "POST" else {
+            var response = HTTPResponse.json(.methodNotAllowed, DeployPayload.errorBody([.init(title: "Method Not Allowed", detail: "webhooks are received with POST")], status: 405))
+            response.headers.append(("Allow", "POST"))
+            return respond(response)
+        }
+        let query = QueryString.pairs(request.head.query ?? "")
+        let now = Int(Date().timeIntervalSince1970)
+        var messageID: String? = nil
+        switch authenticate(request, endpoint: endpoint, query: query, now: now) {
+        case .accepted(let id): messageID = id
+        case .rejected: return respond(.json(.unauthorized, Self.unauthorized))
+        case .secretMissing(let name):
+            runtime.log.event("webhook secret missing", ["endpoint": .string(endpoint.name), "secret": .string(name)], level: "error")
+            return respond(.json(.serviceUnavailable, DeployPayload.errorBody(
+                [.init(title: "Service Unavailable", detail: "this endpoint's secret is not configured on the server")], status: 503)))
+        }
+        let payload: JSON
+        switch Self.decodeBody(request) {
+        case .success(let p): payload = p
+        case .failure(let error): return respond(.json(.badRequest, DeployPayload.errorBody([.init(title: "Invalid Body", detail: error.message)], status: 400)))
+        }
+        var headers: [JSON.Member] = []
+        for name in Self.keptHeaders { if let value = request.headers[name] { headers.append(JSON.Member(name, .string(value))) } }
+        // The API key may travel in the query string; it never reaches the event.
+        let queryJSON = JSON.object(query.filter { $0.0 != "api_key" }.map { JSON.Member($0.0, .string($0.1)) })
+        let event = CloudEvent(id: EventID.make(), source: "/endpoints/\(endpoint.name)", type: EventType.webhookReceived,
+                               time: DeployTime.now(), subject: nil,
+                               data: .object(["payload": payload, "query": queryJSON, "headers": .object(headers)]), endpoint: endpoint.name)
+        let envelope = event.envelope
+        let firing = routes.reactions.firing(envelope: envelope, context: TemplateContext(variables: EventVariables.make(envelope: envelope, config: routes.config))).count
+        let record = WebhookEventRecord(event: event, endpoint: endpoint.name, messageID: messageID, receivedAtSeconds: now, revision: routes.revision)
+        let log = runtime.log
+        runtime.writer.submit(record) { result in
+            switch result {
+            case .success(.stored(let id)):
+                respond(.json(.accepted, JSON.object(["event_id": .string(id), "reactions": .int(firing)]).compactText))
+            case .success(.replay(let id)):
+                // The sender retried a message already accepted: acknowledge it again, do nothing twice.
+                respond(.json(.accepted, JSON.object(["event_id": .string(id), "reactions": .int(0), "duplicate": .bool(true)]).compactText))
+            case .failure(let error):
+                log.event("webhook not recorded", ["error": .string(error.description)], level: "error")
+                respond(.json(.internalServerError, DeployPayload.errorBody(
+                    [.init(title: "Internal Server Error", detail: "the event could not be recorded; retry the request")], status: 500)))
+            }
+        }
+    }
+
+    enum Authentication {
+        /// With the sender's message id, when the scheme has one.
+        case accepted(String?)
+        case rejected
+        case secretMissing(String)
+    }
+
+    func authenticate(_ request: HTTPRequest, endpoint: Endpoint, query: [(String, String)], now: Int) -> Authentication {
+        let secrets = runtime.secrets
+        switch endpoint.auth {
+        case nil, .none?:
+            return .accepted(nil)
+        case .apiKey(let ref)?:
+            guard let key = secrets.value(ref.name) else { return .secretMissing(ref.name) }
+            // The RFC asks for a header or the query string; all three places are accepted.
+            var presented = request.headers["x-api-key"]
+            if presented == nil, let auth = request.headers["authorization"], auth.lowercased().hasPrefix("bearer ") {
+                presented = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            }
+            if presented == nil { presented = query.last { $0.0 == "api_key" }?.1 }
+            guard let presented, ConstantTimeCompare.equals(Array(presented.utf8), Array(key.utf8)) else { return .rejected }
+            return .accepted(nil)
+        case .hmac(let hmac)?:
+            guard let secret = secrets.value(hmac.secret.name) else { return .secretMissing(hmac.secret.name) }
+            if hmac.preset == .standardWebhooks {
+                guard let verifier = try? StandardWebhooks(secret: secret) else { return .secretMissing(hmac.secret.name) }
+                let id = request.headers["webhook-id"]
+                do {
+                    try verifier.verify(id: id, timestamp: request.headers["webhook-timestamp"], signatures: request.headers["webhook-signature"],
+                                        body: request.body, now: Int64(now))
+                } catch {
+                    return .rejected
+                }
+                return .accepted(id)
+            }
+            let ok = HeaderSignature.verify(header: request.headers[hmac.header], prefix: hmac.prefix, encoding: hmac.encoding,
+                                            secret: Array(secret.utf8), body: request.body)
+            return ok ? .accepted(nil) : .rejected
+        }
+    }
+
+    /// JSON, or `application/x-www-form-urlencoded` (repeated names become lists).
+    static func decodeBody(_ request: HTTPRequest) -> Result<JSON, BodyError> {
+        if request.body.isEmpty { return .success(.object([])) }
+        let type = request.headers["content-type"]?.lowercased() ?? ""
+        if type.hasPrefix("application/x-www-form-urlencoded") {
+            var members: [JSON.Member] = []
+            for (key, value) in QueryString.pairs(String(decoding: request.body, as: UTF8.self)[...]) {
+                if let i = members.firstIndex(where: { $0.key == key }) {
+                    let existing = members[i].value
+                    members[i].value = .array((existing.arrayValue ?? [existing]) + [.string(value)])
+                } else {
+                    members.append(JSON.Member(key, .string(value)))
+                }
+            }
+            return .success(.object(members))
+        }
+        do {
+            return .success(try JSONParser.parse(request.body).json)
+        } catch {
+            return .failure(BodyError(message: "the body is not valid JSON (\(error.message)); send JSON or application/x-www-form-urlencoded"))
+        }
+    }
+}
+
+struct BodyError: Error {
+    var message: String
+}
