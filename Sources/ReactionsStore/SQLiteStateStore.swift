@@ -79,6 +79,16 @@ public final class SQLiteStateStore: StateStore {
                 try insertScript.bind(.text(digest), .blob(content)).run()
                 try link.bind(.int(number), .text(digest)).run()
             }
+            // `config.applied` (DESIGN §3) commits with the revision it announces.
+            let event = CloudEvent(id: EventID.make(), source: "/config", type: EventType.configApplied, time: created.createdAt,
+                                   subject: "revision/\(number)",
+                                   data: .object(["number": .int(number), "hash": .string(created.hash), "created_by": .string(created.createdBy),
+                                                  "source": .string(created.source),
+                                                  "summary": .object(["add": .int(created.summary.add), "change": .int(created.summary.change),
+                                                                      "destroy": .int(created.summary.destroy)])]))
+            try db.prepare("INSERT INTO events (id, type, time, revision, envelope) VALUES (?, ?, ?, ?, ?)")
+                .bind(.text(event.id), .text(event.type), .text(event.time), .int(number), .text(event.envelope.compactText))
+                .run()
             return created
         }
     }

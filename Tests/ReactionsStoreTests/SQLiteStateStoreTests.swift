@@ -50,6 +50,18 @@ import ReactionsCore
         #expect(try SQLiteStateStore(path: path).head()?.number == 2)
     }
 
+    @Test func eachRevisionCommitsAConfigAppliedEvent() throws {
+        let store = try SQLiteStateStore(path: path)
+        _ = try store.commit(commit(document(["a"])), expectedBase: nil)
+        _ = try store.commit(commit(document(["a", "b"]), source: "rollback to 1"), expectedBase: 1)
+        #expect(throws: StoreError.self) { try store.commit(commit(document(["c"])), expectedBase: 1) }
+        let events = try SQLiteDeployStore(path: path).events(type: EventType.configApplied)
+        #expect(events.count == 2, "a refused commit announces nothing")
+        #expect(events.first?["data"]?["number"] == .int(2))
+        #expect(events.first?["data"]?["source"] == .string("rollback to 1"))
+        #expect(events.first?["source"] == .string("/config"))
+    }
+
     @Test func aStaleBaseIsRefusedAndWritesNothing() throws {
         let store = try SQLiteStateStore(path: path)
         _ = try store.commit(commit(document(["a"])), expectedBase: nil)
