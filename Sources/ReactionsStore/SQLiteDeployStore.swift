@@ -207,6 +207,15 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         return out
     }
 
+    /// One stored event and the revision it was received under.
+    public func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)? {
+        let s = try db.prepare("SELECT envelope, revision FROM events WHERE id = ?")
+        try s.bind(.text(id))
+        guard try s.step() else { return nil }
+        guard let envelope = try? JSONParser.parse(s.text(0)).json else { throw .corrupt("event \(id) cannot be read") }
+        return (envelope, s.isNull(1) ? nil : s.int(1))
+    }
+
     public func deployCount() throws(StoreError) -> Int {
         let s = try db.prepare("SELECT count(*) FROM deploys")
         return try s.step() ? s.int(0) : 0

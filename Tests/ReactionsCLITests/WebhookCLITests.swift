@@ -57,8 +57,18 @@ import ReactionsCore
         #expect(withQuery?["endpoint"] == .string("myget"))
         #expect(!events.body.contains("k-123456"))
         #expect(server.stop() == 0)
+
+        // `explain` replays a recorded event against the revision it arrived under.
+        let eventID = try #require(withQuery?["id"]?.stringValue)
+        let explained = try cli.run(["explain", eventID, "--state", cli.state])
+        #expect(explained.code == 0, "\(explained)")
+        #expect(explained.stdout.contains("webhook.received"))
+        #expect(explained.stdout.contains("under revision 1"))
+        #expect(explained.stdout.contains(#"run "release.sh" "Shop.Web""#))
+        let missing = try cli.run(["explain", "0000", "--state", cli.state])
+        #expect(missing.code == 1)
+        #expect(missing.stderr.contains("no event 0000"))
         #expect(!server.log.joined().contains("k-123456"))
-        _ = cli
     }
 
     @Test func githubAndStandardWebhooksSignatures() async throws {

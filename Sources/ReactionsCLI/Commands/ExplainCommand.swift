@@ -1,0 +1,62 @@
+import Foundation
+import ReactionsCore
+import ReactionsStore
+
+struct ExplainCommand: Command {
+    static let spec = CommandSpec(
+        name: "explain",
+        summary: "Explain a recorded event: which reactions it fired, why the others did not, what they rendered.",
+        usage: ["explain EVENT_ID [--state FILE] [--format text|json]"],
+        options: [Paths.stateOption,
+                  .init(name: "format", value: "FORMAT", help: "text (default) or json.", allowed: ["text", "json"]),
+                  Paths.noColorOption],
+        discussion: """
+        Replays the stored event against the revision it was received under (not the current
+        one), with the same matcher and renderer the runtime uses. Secrets show as
+        «secret NAME». Event ids are in webhook responses, /api/v1/events and the logs.
+        """,
+        maxPositionals: 1)
+
+    static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        guard let id = args.positionals.first else { throw CLIError.usage("explain needs an EVENT_ID", command: "explain") }
+        let path = Paths.state(args, terminal.environment)
+        guard let events = try DeployInput.open(path) else { throw CLIError(message: "there is no state at \(path)") }
+        guard let (envelope, revisionNumber) = try StateInput.call({ () throws(StoreError) in try events.event(id: id) }) else {
+            throw CLIError(message: "no event \(id) is recorded in \(path); list recent ones with the admin API (/api/v1/events)")
+        }
+        guard let store = try StateInput.openIfPresent(path) else { throw CLIError(message: "there is no state at \(path)") }
+        let number: Int
+        if let revisionNumber { number = revisionNumber } else {
+            guard let head = try StateInput.head(store) else { throw CLIError(message: "no revision is applied") }
+            number = head.info.number
+        }
+        guard let revision = try StateInput.call({ () throws(StoreError) in try store.revision(number) }) else {
+            throw CLIError(message: StoreError.notFound(revision: number).description)
+        }
+        let (config, _) = revision.document.config()
+        let run = DryRun(event: envelope, config: config)
+        if args.value("format") == "json" {
+            terminal.write(JSON.object([
+                "event": envelope, "revision": .int(number),
+                "reactions": .array(run.outcomes.map { o in
+                    .object(["name": .string(o.reaction.name), "fires": .bool(o.reason == nil),
+                             "reason": o.reason.map(JSON.string) ?? .null, "action": o.action ?? .null])
+                }),
+            ]).prettyText)
+            return ExitCode.ok
+        }
+        let firing = run.outcomes.filter { $0.reason == nil }.count
+        terminal.line(terminal.style("Event \(id)", .bold) + ": \(envelope["type"]?.stringValue ?? "?") at \(envelope["time"]?.stringValue ?? "?")"
+            + (envelope["endpoint"]?.stringValue.map { " from endpoint \($0)" } ?? "") + ", under revision \(number).")
+        terminal.line("\(firing) of \(run.outcomes.count) reaction\(run.outcomes.count == 1 ? "" : "s") fire.\n")
+        for outcome in run.outcomes {
+            if let reason = outcome.reason {
+                terminal.line(terminal.style("  ✗ \(outcome.reaction.name)", .dim) + "  " + reason)
+            } else {
+                terminal.line(terminal.style("  ✓ \(outcome.reaction.name)", .green, .bold))
+                for line in SimulateCommand.describe(outcome.action ?? .null) { terminal.line("      " + line) }
+            }
+        }
+        return ExitCode.ok
+    }
+}
