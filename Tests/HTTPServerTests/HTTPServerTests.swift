@@ -155,7 +155,9 @@ import FoundationNetworking
         let server = try startServer()
         let client = try RawClient(port: server.port)
         client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.05)
+        // Wait until the request is in the handler (however slow the machine), then stop.
+        let deadline = Date().addingTimeInterval(5)
+        while server.inFlightCount == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
         #expect(server.inFlightCount == 1)
         server.shutdown(graceMilliseconds: 5000)
         let answer = client.readToEnd()

@@ -148,28 +148,44 @@ import ReactionsCore
         let cli = try prepared()
         let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--no-request-log"])
         let path = "/integrations/deploy/\(try cli.deployEndpointID())"
+        let counter = AcknowledgedCounter()
+        // Kill mid-stream from a plain thread (the task pool is busy with requests): once
+        // some deploys were answered, or after 5 s on a very slow machine.
+        let pid = server.process.processIdentifier
+        let killer = Thread {
+            let deadline = Date().addingTimeInterval(5)
+            while counter.value < 100 && Date() < deadline { usleep(1000) }
+            kill(pid, SIGKILL)
+        }
+        killer.start()
         let acknowledged = await withTaskGroup(of: String?.self) { group in
-            for i in 0..<400 {
+            for i in 0..<1500 {
                 group.addTask {
                     let dedup = "kill9-\(i)"
                     let response = try? await server.request("POST", path, body: deployBody(dedup: dedup))
-                    return response?.status == 202 ? dedup : nil
+                    guard response?.status == 202 else { return nil }
+                    counter.increment()
+                    return dedup
                 }
-            }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(150))
-                kill(server.process.processIdentifier, SIGKILL)
-                return nil
             }
             var out: [String] = []
             for await d in group { if let d { out.append(d) } }
             return out
         }
         server.process.waitUntilExit()
+        #expect(acknowledged.count < 1500, "the server was killed while deploys were still arriving")
         #expect(!acknowledged.isEmpty)
         let stored = Set((try JSONParser.parse(try cli.run(["deploys", "--state", cli.state, "--format", "json", "--limit", "100000"]).stdout).json.arrayValue ?? [])
             .compactMap { $0["dedup_id"]?.stringValue })
         let lost = acknowledged.filter { !stored.contains($0) }
         #expect(lost.isEmpty, "\(lost.count) of \(acknowledged.count) acknowledged deploys were lost")
     }
+}
+
+import Synchronization
+
+final class AcknowledgedCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
 }
