@@ -106,14 +106,8 @@ import Testing
     }
 
     @Test func randomInputNeverCrashes() {
-        var state: UInt64 = 0xDE910F
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SplitMix(seed: 0xDE910F)
+        func next() -> UInt64 { rng.next() }
         let alphabet = Array("0123456789-:T Z+.,zt2019-02-01 13:28:33\"{}[]deployed_at".utf8)
         for _ in 0..<20_000 {
             let count = Int(next() % 40)

@@ -54,7 +54,7 @@ struct ExplainCommand: Command {
                 terminal.line(terminal.style("  ✗ \(outcome.reaction.name)", .dim) + "  " + reason)
             } else {
                 terminal.line(terminal.style("  ✓ \(outcome.reaction.name)", .green, .bold))
-                for line in SimulateCommand.describe(outcome.action ?? .null) { terminal.line("      " + line) }
+                for line in DryRunView.describe(outcome.action ?? .null) { terminal.line("      " + line) }
             }
         }
         return ExitCode.ok

@@ -74,7 +74,7 @@ struct SimulateCommand: Command {
                 continue
             }
             terminal.line(terminal.style("  ✓ \(outcome.reaction.name)", .green, .bold))
-            for line in describe(outcome.action ?? .null) { terminal.line("      " + line) }
+            for line in DryRunView.describe(outcome.action ?? .null) { terminal.line("      " + line) }
         }
         terminal.line("\nNothing was sent, run or recorded.")
         return ExitCode.ok
@@ -83,29 +83,5 @@ struct SimulateCommand: Command {
     static func pair(_ text: String) -> (String, String) {
         guard let eq = text.firstIndex(of: "=") else { return (text, "") }
         return (String(text[..<eq]), String(text[text.index(after: eq)...]))
-    }
-
-    static func describe(_ action: JSON) -> [String] {
-        switch action["kind"]?.stringValue {
-        case "http":
-            var lines = ["\(action["method"]?.stringValue ?? "POST") \(action["url"]?.stringValue ?? "")"]
-            for header in action["headers"]?.objectMembers ?? [] { lines.append("\(header.key): \(header.value.stringValue ?? "")") }
-            if let body = action["body"], body != .null {
-                lines.append("")
-                lines += body.prettyText.split(separator: "\n").map(String.init)
-            }
-            lines.append("(timeout \(action["timeout"]?.stringValue ?? "10s")\(action["signed"] == .bool(true) ? ", signed with Standard Webhooks" : ""))")
-            return lines
-        case "script":
-            let argv = ([action["interpreter"]?.stringValue, action["path"]?.stringValue].compactMap { $0 }
-                + (action["args"]?.arrayValue ?? []).compactMap(\.stringValue)).map { JSONWriter.quoted($0) }
-            var lines = ["run " + argv.joined(separator: " ") + "  (no shell; the event JSON on stdin; timeout \(action["timeout"]?.stringValue ?? "60s"))"]
-            for variable in action["env"]?.objectMembers ?? [] { lines.append("env \(variable.key)=\(variable.value.stringValue ?? "")") }
-            return lines
-        default:
-            var lines = ["integration \(action["integration"]?.stringValue ?? "") (\(action["template"]?.stringValue ?? "?"))"]
-            for setting in action["settings"]?.objectMembers ?? [] { lines.append("\(setting.key) = \(setting.value.compactText)") }
-            return lines
-        }
     }
 }

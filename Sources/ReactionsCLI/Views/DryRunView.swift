@@ -1,0 +1,29 @@
+import ReactionsCore
+
+/// How `simulate` and `explain` show a rendered action: the request as it would go on the
+/// wire, or the command line a script would run with.
+enum DryRunView {
+    static func describe(_ action: JSON) -> [String] {
+        switch action["kind"]?.stringValue {
+        case "http":
+            var lines = ["\(action["method"]?.stringValue ?? "POST") \(action["url"]?.stringValue ?? "")"]
+            for header in action["headers"]?.objectMembers ?? [] { lines.append("\(header.key): \(header.value.stringValue ?? "")") }
+            if let body = action["body"], body != .null {
+                lines.append("")
+                lines += body.prettyText.split(separator: "\n").map(String.init)
+            }
+            lines.append("(timeout \(action["timeout"]?.stringValue ?? "10s")\(action["signed"] == .bool(true) ? ", signed with Standard Webhooks" : ""))")
+            return lines
+        case "script":
+            let argv = ([action["interpreter"]?.stringValue, action["path"]?.stringValue].compactMap { $0 }
+                + (action["args"]?.arrayValue ?? []).compactMap(\.stringValue)).map { JSONWriter.quoted($0) }
+            var lines = ["run " + argv.joined(separator: " ") + "  (no shell; the event JSON on stdin; timeout \(action["timeout"]?.stringValue ?? "60s"))"]
+            for variable in action["env"]?.objectMembers ?? [] { lines.append("env \(variable.key)=\(variable.value.stringValue ?? "")") }
+            return lines
+        default:
+            var lines = ["integration \(action["integration"]?.stringValue ?? "") (\(action["template"]?.stringValue ?? "?"))"]
+            for setting in action["settings"]?.objectMembers ?? [] { lines.append("\(setting.key) = \(setting.value.compactText)") }
+            return lines
+        }
+    }
+}
