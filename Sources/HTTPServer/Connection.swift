@@ -14,6 +14,8 @@ final class Connection {
     /// Close once the output is flushed.
     var closeAfterFlush = false
     var writeInterest = false
+    /// Reading is paused while a response is pending and enough input is already buffered.
+    var readingPaused = false
     /// Monotonic nanoseconds: when the current request's first byte arrived (0: none yet).
     var requestStartedAt: UInt64 = 0
     var lastActivity: UInt64

@@ -148,7 +148,24 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: Reading and parsing
 
+    /// Input a connection may buffer behind a request the handler is still answering:
+    /// a whole request's worth. Past it the loop stops reading, so a client pipelining
+    /// without waiting cannot make the server buffer without bound.
+    private var maximumBufferedInput: Int { configuration.limits.headerBytes + configuration.limits.bodyBytes + 64 * 1024 }
+
+    private func updateInterest(_ connection: Connection) {
+        var events = UInt32(CSYS_RDHUP)
+        if !connection.readingPaused { events |= UInt32(CSYS_IN) }
+        if connection.writeInterest { events |= UInt32(CSYS_OUT) }
+        _ = csys_epoll_mod(epoll, connection.fd, events, UInt64(connection.fd))
+    }
+
     private func readable(_ connection: Connection) {
+        if connection.awaitingResponse && connection.input.count - connection.inputIndex > maximumBufferedInput {
+            connection.readingPaused = true
+            updateInterest(connection)
+            return
+        }
         while true {
             let n = scratch.withUnsafeMutableBytes { csys_read(connection.fd, $0.baseAddress, UInt($0.count)) }
             if n > 0 {
@@ -247,6 +264,10 @@ final class EventLoop: @unchecked Sendable {
         // Answered asynchronously: pick up any request that was pipelined behind it.
         if connections[connection.fd] === connection && !connection.closeAfterFlush && !connection.awaitingResponse {
             process(connection)
+            if connection.readingPaused && connections[connection.fd] === connection && !connection.awaitingResponse {
+                connection.readingPaused = false
+                updateInterest(connection)
+            }
         }
     }
 
@@ -281,7 +302,7 @@ final class EventLoop: @unchecked Sendable {
             if n == -Int(EAGAIN) || n == -Int(EWOULDBLOCK) {
                 if !connection.writeInterest {
                     connection.writeInterest = true
-                    _ = csys_epoll_mod(epoll, connection.fd, UInt32(CSYS_IN | CSYS_OUT | CSYS_RDHUP), UInt64(connection.fd))
+                    updateInterest(connection)
                 }
                 return
             }
@@ -293,7 +314,7 @@ final class EventLoop: @unchecked Sendable {
         connection.lastActivity = Self.now()
         if connection.writeInterest {
             connection.writeInterest = false
-            _ = csys_epoll_mod(epoll, connection.fd, UInt32(CSYS_IN | CSYS_RDHUP), UInt64(connection.fd))
+            updateInterest(connection)
         }
         if connection.closeAfterFlush {
             _ = csys_shutdown_write(connection.fd)

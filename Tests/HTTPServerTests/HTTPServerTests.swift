@@ -66,6 +66,24 @@ import FoundationNetworking
         #expect(responses.allSatisfy { $0.hasPrefix("HTTP/1.1 200 OK\r\n") })
     }
 
+    @Test func aPipelineFloodIsAnsweredInOrderWithBoundedBuffering() throws {
+        let server = try startServer {
+            $0.limits.bodyBytes = 1024
+            $0.limits.headerBytes = 1024
+        }
+        defer { server.shutdown(graceMilliseconds: 1000) }
+        let client = try RawClient(port: server.port, receiveTimeoutMilliseconds: 10_000)
+        // Far more than the server buffers behind a pending request: it must pause reading,
+        // then resume and answer every request, in order.
+        let count = 3000
+        let requests = (0..<count).map { "POST /async/\($0 % 3) HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nr\(String(format: "%04d", $0))" }.joined()
+        let sender = Thread { client.send(requests) }
+        sender.start()
+        let responses = client.readResponses(count)
+        #expect(responses.count == count)
+        #expect(responses.enumerated().allSatisfy { $0.element.hasSuffix(String(format: "r%04d", $0.offset)) })
+    }
+
     @Test func expectContinueIsAnsweredBeforeTheBody() throws {
         let server = try startServer()
         defer { server.shutdown(graceMilliseconds: 1000) }

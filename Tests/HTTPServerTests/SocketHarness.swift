@@ -37,7 +37,8 @@ func startServer(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in }
 }
 
 /// A blocking TCP client that sends exactly the bytes it is given.
-final class RawClient {
+/// Used from one thread at a time, or (in the flood test) one sending and one receiving.
+final class RawClient: @unchecked Sendable {
     let fd: Int32
 
     init(port: Int, receiveTimeoutMilliseconds: Int = 3000) throws {
