@@ -33,6 +33,9 @@ public final class Runtime: Sendable {
     let writer: EventWriter
     let adminToken: String?
     private let current = Mutex(RouteTable.empty)
+    /// Secrets the served revision needs that cannot be resolved yet; re-checked on every
+    /// poll, so a secret provided after start-up makes the server ready without a restart.
+    private let missingSecrets = Mutex<[String]>([])
     private let loadError = Mutex<String?>(nil)
     private let readerStore: Mutex<SQLiteDeployStore>
     private let stateStore: Mutex<SQLiteStateStore>
@@ -76,7 +79,8 @@ public final class Runtime: Sendable {
         if let error = loadError.withLock({ $0 }) { return (false, error) }
         let routes = self.routes
         if routes.revision == 0 { return (false, "no revision is applied yet; run `reactions apply`") }
-        if !routes.missingSecrets.isEmpty { return (false, "missing secrets: " + routes.missingSecrets.joined(separator: ", ")) }
+        let missing = missingSecrets.withLock { $0 }
+        if !missing.isEmpty { return (false, "missing secrets: " + missing.joined(separator: ", ")) }
         return (true, nil)
     }
 
@@ -89,10 +93,14 @@ public final class Runtime: Sendable {
                 return try store.revision(head.number)
             }
             loadError.withLock { $0 = nil }
-            guard let revision else { return false }
+            guard let revision else {
+                recheckSecrets()
+                return false
+            }
             let secrets = self.secrets
             let table = RouteTable(revision: revision, secretAvailable: { secrets.value($0) != nil })
             current.withLock { $0 = table }
+            missingSecrets.withLock { $0 = table.missingSecrets }
             metrics.setRevision(table.revision, ready: readiness().0)
             log.event("serving revision", ["revision": .int(table.revision), "hash": .string(String(table.hash.prefix(12))),
                                            "deploy_endpoints": .int(table.deploysByID.count)])
@@ -103,6 +111,17 @@ public final class Runtime: Sendable {
             log.event("cannot load the applied revision", ["error": .string(error.description)], level: "error")
             return false
         }
+    }
+
+    private func recheckSecrets() {
+        let stillMissing = missingSecrets.withLock { $0 }
+        guard !stillMissing.isEmpty else { return }
+        let secrets = self.secrets
+        let now = stillMissing.filter { secrets.value($0) == nil }
+        guard now != stillMissing else { return }
+        missingSecrets.withLock { $0 = now }
+        metrics.setRevision(routes.revision, ready: readiness().0)
+        log.event(now.isEmpty ? "every referenced secret resolves; ready" : "secrets still missing", ["missing": .array(now.map(JSON.string))])
     }
 
     /// Binds and serves until `stop()`. Returns the bound port.

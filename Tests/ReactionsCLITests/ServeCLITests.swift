@@ -83,6 +83,25 @@ import ReactionsCore
         #expect(!server.log.joined().contains("admin-secret-token"))
     }
 
+    @Test func becomesReadyWhenAMissingSecretAppearsInTheSecretsDirectory() async throws {
+        let cli = try prepared()
+        let secrets = cli.directory.appendingPathComponent("secrets")
+        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--secrets-dir", secrets.path], env: ["MONITOR_TOKEN": "x"])
+        let before = try await server.request("GET", "/readyz")
+        #expect(before.status == 503)
+        #expect(before.json?["reason"]?.stringValue == "missing secrets: MYGET_HOOK_KEY")
+        try Data("value-from-a-file\n".utf8).write(to: secrets.appendingPathComponent("MYGET_HOOK_KEY"))
+        var status = 0
+        for _ in 0..<50 where status != 200 {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try await server.request("GET", "/readyz").status
+        }
+        #expect(status == 200)
+        #expect(server.stop() == 0)
+        #expect(!server.log.joined().contains("value-from-a-file"))
+    }
+
     @Test func readyWhenSecretsResolveAndAdminAPIDisabledWithoutToken() async throws {
         let cli = try prepared()
         let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["MONITOR_TOKEN": "x", "MYGET_HOOK_KEY": "y"])
