@@ -20,13 +20,14 @@ let package = Package(
         .target(name: "CSystem"),
         .target(name: "HTTPServer", dependencies: ["CSystem"]),
         .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite"]),
-        .target(name: "ReactionsRuntime", dependencies: ["ReactionsCore", "ReactionsStore", "HTTPServer"]),
+        .target(name: "ReactionsRuntime", dependencies: ["ReactionsCore", "ReactionsStore", "HTTPServer", "CSystem"]),
         .target(name: "ReactionsCLI", dependencies: ["ReactionsCore", "ReactionsStore", "ReactionsRuntime"]),
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),
         // Benchmarks measure, tests check: `swift run -c release MatchBenchmark`.
         .executableTarget(name: "MatchBenchmark", dependencies: ["ReactionsCore"], path: "Tests/Benchmarks/MatchBenchmark"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
         // Depends on the executable so `swift test` builds the binary these tests run.
         .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore"]),

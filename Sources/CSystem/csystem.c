@@ -4,6 +4,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -124,6 +128,12 @@ long csys_write(int fd, const void *buffer, unsigned long count) {
     return n < 0 ? -errno : n;
 }
 
+long csys_write_fd(int fd, const void *buffer, unsigned long count) {
+    long n;
+    do { n = write(fd, buffer, count); } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : n;
+}
+
 int csys_shutdown_write(int fd) { return shutdown(fd, SHUT_WR) < 0 ? -errno : 0; }
 
 void csys_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
@@ -131,4 +141,61 @@ void csys_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 void csys_tune_allocator_for_serving(void) {
     mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
     mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
+}
+
+int csys_spawn(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd, int *pid_out) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+    sigset_t defaults, empty;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGHUP);
+    sigemptyset(&empty);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, path, &actions, &attr, argv, envp);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) return -rc;
+    *pid_out = pid;
+    return 0;
+}
+
+int csys_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC) < 0 ? -errno : 0; }
+
+int csys_kill_group(int pgid, int signal) { return kill(-pgid, signal) < 0 ? -errno : 0; }
+
+int csys_wait(int pid) {
+    int status = 0;
+    pid_t r;
+    do { r = waitpid(pid, &status, 0); } while (r < 0 && errno == EINTR);
+    if (r < 0) return -errno;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return -(128 + WTERMSIG(status));
+    return -1;
+}
+
+int csys_poll2(int fd1, int fd2, int timeout_ms) {
+    struct pollfd fds[2] = {{fd1, POLLIN, 0}, {fd2, POLLIN, 0}};
+    int n = poll(fds, 2, timeout_ms);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    int mask = 0;
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) mask |= 1;
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) mask |= 2;
+    return mask;
+}
+
+int csys_set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ? -errno : 0;
 }

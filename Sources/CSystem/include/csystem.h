@@ -42,6 +42,8 @@ int csys_accept(int fd, char *peer, int peer_len);
 int csys_close(int fd);
 long csys_read(int fd, void *buffer, unsigned long count);
 long csys_write(int fd, const void *buffer, unsigned long count);
+/// write(2) for pipes and files (csys_write uses send(2), which only sockets accept).
+long csys_write_fd(int fd, const void *buffer, unsigned long count);
 /// Half-close the write side, so a client sees the end of the last response.
 int csys_shutdown_write(int fd);
 /// Ignore SIGPIPE once: writes to closed sockets return EPIPE instead of killing us.
@@ -49,5 +51,19 @@ void csys_ignore_sigpipe(void);
 /// Keep freed heap memory in the process instead of returning it to the kernel after
 /// every burst of requests: each return is an madvise that flushes the TLBs of every CPU.
 void csys_tune_allocator_for_serving(void);
+
+/// Starts `path` with `argv` and exactly `envp` (no shell, nothing inherited), in a new
+/// process group (so a timeout can end everything it started), with default signal
+/// dispositions, and with stdin/stdout/stderr on the given descriptors.
+int csys_spawn(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd, int *pid_out);
+/// A pipe whose ends close on exec: fds[0] reads, fds[1] writes.
+int csys_pipe(int fds[2]);
+/// Signals a whole process group.
+int csys_kill_group(int pgid, int signal);
+/// Waits for `pid`; returns its exit status (>= 0) or -(128 + signal) when a signal ended it.
+int csys_wait(int pid);
+/// Polls two descriptors for reading; returns a bit mask (1: first, 2: second, 4: hang-up) or -errno.
+int csys_poll2(int fd1, int fd2, int timeout_ms);
+int csys_set_nonblocking(int fd);
 
 #endif
