@@ -68,10 +68,18 @@ public struct ScriptRunner: Sendable {
         let envp = invocation.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         var pid: Int32 = 0
         let started = DispatchTime.now().uptimeNanoseconds
-        let rc = withCStrings(argv) { argvPointer in
-            withCStrings(envp) { envpPointer in
-                csys_spawn(invocation.executable, argvPointer, envpPointer, stdinPipe[0], stdoutPipe[1], stderrPipe[1], &pid)
+        var rc: Int32 = 0
+        // ETXTBSY: a script written a moment ago may still be open for writing in a child
+        // that another thread forked and that has not exec'd yet. It clears within
+        // milliseconds; retry briefly instead of failing the delivery.
+        for attempt in 0..<50 {
+            rc = withCStrings(argv) { argvPointer in
+                withCStrings(envp) { envpPointer in
+                    csys_spawn(invocation.executable, argvPointer, envpPointer, stdinPipe[0], stdoutPipe[1], stderrPipe[1], &pid)
+                }
             }
+            guard rc == -ETXTBSY, attempt < 49 else { break }
+            usleep(10_000)
         }
         // The child has its copies; the parent keeps only its ends.
         _ = csys_close(stdinPipe[0])
