@@ -65,7 +65,7 @@ extension Template {
 
     /// Text form of a value: strings as they are, other scalars as JSON, objects and arrays
     /// as compact JSON, nothing as "".
-    static func text(of value: JSON?) -> String {
+    public static func text(of value: JSON?) -> String {
         switch value {
         case nil, .null?: return ""
         case .string(let s)?: return s
