@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(name: "MatchBenchmark", dependencies: ["ReactionsCore"], path: "Tests/Benchmarks/MatchBenchmark"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore"]),
+        .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore", "HTTPServer"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
         // Depends on the executable so `swift test` builds the binary these tests run.
         .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore"]),
