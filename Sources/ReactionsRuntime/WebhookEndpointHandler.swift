@@ -45,7 +45,7 @@ struct WebhookEndpointHandler {
                                time: DeployTime.now(), subject: nil,
                                data: .object(["payload": payload, "query": queryJSON, "headers": .object(headers)]), endpoint: endpoint.name)
         let envelope = event.envelope
-        let firing = routes.reactions.firing(envelope: envelope, context: TemplateContext(variables: EventVariables.make(envelope: envelope, config: routes.config))).count
+        let firing = routes.reactions.firingIndexes(envelope: envelope, context: TemplateContext(variables: EventVariables.make(envelope: envelope, config: routes.config))).count
         let record = WebhookEventRecord(event: event, endpoint: endpoint.name, messageID: messageID, receivedAtSeconds: now, revision: routes.revision)
         let log = runtime.log
         runtime.writer.submit(record) { result in

@@ -6,12 +6,19 @@ public struct Filter: Sendable, Hashable {
 
     public struct Clause: Sendable, Hashable {
         /// As written: a shorthand (`service`, `environment`, `status`) or a variable path.
-        public var path: String
+        public let path: String
         public var condition: Condition
         public var location: SourceLocation
+        /// The variable path the clause reads (shorthands read the event's subject); resolved
+        /// once, since clauses are evaluated for every event.
+        public let resolvedPath: [String]
 
-        /// The variable path the clause reads; shorthands read the event's subject.
-        public var resolvedPath: [String] { Filter.resolve(shorthand: path) }
+        public init(path: String, condition: Condition, location: SourceLocation) {
+            self.path = path
+            self.condition = condition
+            self.location = location
+            resolvedPath = Filter.resolve(shorthand: path)
+        }
     }
 
     /// Shorthands read the CloudEvents extension attributes (or the deploy status).

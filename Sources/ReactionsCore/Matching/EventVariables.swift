@@ -1,35 +1,48 @@
 /// Builds the variables templates and filters read for one event (see
 /// `TemplateVariables` for what each root holds, and for which event types).
+///
+/// Runs for every event the runtime receives, so it builds member lists directly rather
+/// than sorting dictionaries; lookups by key are linear over a dozen members.
 public enum EventVariables {
+    static let eventKeys = ["id", "type", "source", "time", "subject", "service", "environment", "endpoint", "causationid", "chaindepth"]
+
     /// `envelope` is the stored CloudEvents envelope; `config` supplies the declared service.
     public static func make(envelope: JSON, config: Config, reaction: String? = nil, delivery: (id: String, attempt: Int)? = nil) -> JSON {
-        let type = envelope["type"]?.stringValue ?? ""
-        let data = envelope["data"] ?? .null
-        var event: [String: JSON] = [:]
-        for key in ["id", "type", "source", "time", "subject", "service", "environment", "endpoint", "causationid", "chaindepth"] {
-            if let value = envelope[key] { event[key] = value }
+        let members = envelope.objectMembers ?? []
+        var event: [JSON.Member] = []
+        event.reserveCapacity(eventKeys.count)
+        var data: JSON = .null
+        var type = "", serviceName: String? = nil
+        for member in members {
+            if member.key == "data" { data = member.value; continue }
+            if eventKeys.contains(member.key) { event.append(member) }
+            if member.key == "type" { type = member.value.stringValue ?? "" }
+            if member.key == "service" { serviceName = member.value.stringValue }
         }
-        var roots: [String: JSON] = ["event": .sortedObject(event), "data": data]
+        var roots: [JSON.Member] = [JSON.Member("event", .object(event)), JSON.Member("data", data)]
         if EventType.deployTypes.contains(type) {
-            roots["deploy"] = data
-            roots["payload"] = data
-            if let name = envelope["service"]?.stringValue, let service = config.services.first(where: { $0.name == name }) {
-                roots["service"] = .sortedObject(["name": .string(service.name), "owner": service.owner.map(JSON.string) ?? .null,
-                                                  "description": service.description.map(JSON.string) ?? .null])
+            roots.append(JSON.Member("deploy", data))
+            roots.append(JSON.Member("payload", data))
+            if let name = serviceName, let service = config.services.first(where: { $0.name == name }) {
+                roots.append(JSON.Member("service", .object([JSON.Member("name", .string(service.name)),
+                                                             JSON.Member("owner", service.owner.map(JSON.string) ?? .null),
+                                                             JSON.Member("description", service.description.map(JSON.string) ?? .null)])))
             }
         }
         switch type {
         case EventType.webhookReceived:
-            roots["payload"] = data["payload"] ?? .null
-            roots["query"] = data["query"] ?? .object([])
-            roots["headers"] = data["headers"] ?? .object([])
-        case EventType.serviceSuggested: roots["suggestion"] = data
-        case EventType.configApplied: roots["revision"] = data
-        case EventType.reactionFailed: roots["failure"] = data
+            roots.append(JSON.Member("payload", data["payload"] ?? .null))
+            roots.append(JSON.Member("query", data["query"] ?? .object([])))
+            roots.append(JSON.Member("headers", data["headers"] ?? .object([])))
+        case EventType.serviceSuggested: roots.append(JSON.Member("suggestion", data))
+        case EventType.configApplied: roots.append(JSON.Member("revision", data))
+        case EventType.reactionFailed: roots.append(JSON.Member("failure", data))
         default: break
         }
-        if let reaction { roots["reaction"] = .object(["name": .string(reaction)]) }
-        if let delivery { roots["delivery"] = .object(["id": .string(delivery.id), "attempt": .int(delivery.attempt)]) }
-        return .sortedObject(roots)
+        if let reaction { roots.append(JSON.Member("reaction", .object([JSON.Member("name", .string(reaction))]))) }
+        if let delivery {
+            roots.append(JSON.Member("delivery", .object([JSON.Member("id", .string(delivery.id)), JSON.Member("attempt", .int(delivery.attempt))])))
+        }
+        return .object(roots)
     }
 }

@@ -76,12 +76,17 @@ public struct ReactionIndex: Sendable {
         return out.filter { i in reactions[i].trigger.endpoint.map { $0 == endpoint } ?? true }
     }
 
-    /// The reactions that fire for an event.
-    public func firing(envelope: JSON, context: TemplateContext) -> [Reaction] {
+    /// Indexes (into `reactions`) of the reactions that fire for an event. Filters are
+    /// evaluated in place: copying a `Reaction` per candidate cost more than matching.
+    public func firingIndexes(envelope: JSON, context: TemplateContext) -> [Int] {
         candidates(type: envelope["type"]?.stringValue ?? "", service: envelope["service"]?.stringValue,
                    endpoint: envelope["endpoint"]?.stringValue)
-            .map { reactions[$0] }
-            .filter { $0.trigger.filter.matches(context) }
+            .filter { reactions[$0].trigger.filter.matches(context) }
+    }
+
+    /// The reactions that fire for an event.
+    public func firing(envelope: JSON, context: TemplateContext) -> [Reaction] {
+        firingIndexes(envelope: envelope, context: context).map { reactions[$0] }
     }
 
     /// Every reaction with why it does or does not fire, for `simulate` and `explain`.

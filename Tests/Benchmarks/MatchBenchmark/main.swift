@@ -61,7 +61,7 @@ for size in sizes.isEmpty ? [10_000, 100_000] : sizes {
                                   service: service, environment: "Production", endpoint: "ci").envelope
         let t0 = DispatchTime.now().uptimeNanoseconds
         let context = TemplateContext(variables: EventVariables.make(envelope: envelope, config: c))
-        fired += index.firing(envelope: envelope, context: context).count
+        fired += index.firingIndexes(envelope: envelope, context: context).count
         timings.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1000)
     }
     timings.sort()
