@@ -14,6 +14,8 @@ final class ServeProcess: @unchecked Sendable {
 
     final class LineBuffer: Sendable {
         let lines = Mutex<[String]>([])
+        /// The server's stderr reached end of file: every line it wrote is in `lines`.
+        let finished = Atomic<Bool>(false)
     }
 
     init(_ cli: CLI, arguments: [String], env: [String: String] = [:]) throws {
@@ -29,7 +31,11 @@ final class ServeProcess: @unchecked Sendable {
         let collected = output
         err.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            guard !data.isEmpty else { handle.readabilityHandler = nil; return }
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                collected.finished.store(true, ordering: .releasing)
+                return
+            }
             let text = String(decoding: data, as: UTF8.self)
             collected.lines.withLock { $0.append(contentsOf: text.split(separator: "\n").map(String.init)) }
         }
@@ -56,6 +62,9 @@ final class ServeProcess: @unchecked Sendable {
     func stop(signal: Int32 = SIGTERM) -> Int32 {
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
+        // The exit can be seen before the last of stderr has been read: wait for its end.
+        let deadline = Date().addingTimeInterval(5)
+        while !output.finished.load(ordering: .acquiring) && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
         return process.terminationStatus
     }
 
