@@ -30,18 +30,40 @@ public final class SQLiteDeployStore: @unchecked Sendable {
 
     public func record(_ batch: [DeployRecord]) throws(StoreError) -> [DeployOutcome] {
         try db.transaction { () throws(StoreError) -> [DeployOutcome] in
+            // Per-service deploy numbers: read once per batch, written once at its end, all
+            // under this transaction's write lock, so no other writer can interleave.
+            counters = [:]
             var outcomes: [DeployOutcome] = []
             outcomes.reserveCapacity(batch.count)
             for record in batch { outcomes.append(try recordOne(record)) }
+            let save = try statement(saveCounter)
+            for (service, number) in counters { try save.bind(.text(service), .int(number)).run() }
             return outcomes
         }
     }
 
-    private lazy var findByDedup = try? db.prepare("SELECT id, status FROM deploys WHERE dedup_id = ?")
-    private lazy var nextNumber = try? db.prepare("""
-        INSERT INTO deploy_counters (service, last_number) VALUES (?, 1)
-        ON CONFLICT(service) DO UPDATE SET last_number = last_number + 1 RETURNING last_number
+    /// The batch's running deploy numbers by service.
+    private var counters: [String: Int] = [:]
+    private lazy var readCounter = try? db.prepare("SELECT last_number FROM deploy_counters WHERE service = ?")
+    private lazy var saveCounter = try? db.prepare("""
+        INSERT INTO deploy_counters (service, last_number) VALUES (?, ?)
+        ON CONFLICT(service) DO UPDATE SET last_number = excluded.last_number
         """)
+
+    private func nextDeployNumber(_ service: String) throws(StoreError) -> Int {
+        if let current = counters[service] {
+            counters[service] = current + 1
+            return current + 1
+        }
+        let read = try statement(readCounter)
+        try read.bind(.text(service))
+        let last = try read.step() ? read.int(0) : 0
+        try read.run()
+        counters[service] = last + 1
+        return last + 1
+    }
+
+    private lazy var findByDedup = try? db.prepare("SELECT id, status FROM deploys WHERE dedup_id = ?")
     private lazy var insertDeploy = try? db.prepare("""
         INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -74,12 +96,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                 return .updated(deployID: id, eventID: eventID)
             }
         }
-        let counterKey = record.serviceName ?? p.service
-        let counter = try statement(nextNumber)
-        try counter.bind(.text(counterKey))
-        guard try counter.step() else { throw .corrupt("the deploy counter did not return a number") }
-        let generated = counter.int(0)
-        try counter.run()
+        let generated = try nextDeployNumber(record.serviceName ?? p.service)
         let number = p.deployNumber ?? String(generated)
         let insert = try statement(insertDeploy)
         try insert.bind(.text(record.endpoint), .text(p.service), record.serviceName.map(SQLiteValue.text) ?? .null,

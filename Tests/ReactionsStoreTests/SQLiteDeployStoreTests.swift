@@ -27,6 +27,10 @@ import ReactionsCore
         #expect(listed.map(\.deployNumber) == ["3", "77", "1"])
         #expect(listed.first?.service == "shop_cart" && listed.first?.serviceName == "cart")
         #expect(try store.deploys(DeployQuery(environment: "Staging")).isEmpty)
+        // Numbers continue across batches, and across connections (a restarted server).
+        let next = try store.record([try record("cart", matched: "cart")])
+        let afterRestart = try SQLiteDeployStore(path: path).record([try record("cart", matched: "cart"), try record("search", matched: "search")])
+        #expect((next + afterRestart).compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } } == ["4", "5", "2"])
         #expect(try store.deploys(DeployQuery(limit: 2)).count == 2)
     }
 
