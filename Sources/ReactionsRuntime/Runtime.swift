@@ -98,7 +98,7 @@ public final class Runtime: Sendable {
                 return false
             }
             let secrets = self.secrets
-            let table = RouteTable(revision: revision, secretAvailable: { secrets.value($0) != nil })
+            let table = RouteTable(revision: revision, secretAvailable: secrets.isAvailable)
             current.withLock { $0 = table }
             missingSecrets.withLock { $0 = table.missingSecrets }
             metrics.setRevision(table.revision, ready: readiness().0)
@@ -117,7 +117,7 @@ public final class Runtime: Sendable {
         let stillMissing = missingSecrets.withLock { $0 }
         guard !stillMissing.isEmpty else { return }
         let secrets = self.secrets
-        let now = stillMissing.filter { secrets.value($0) == nil }
+        let now = stillMissing.filter { !secrets.isAvailable($0) }
         guard now != stillMissing else { return }
         missingSecrets.withLock { $0 = now }
         metrics.setRevision(routes.revision, ready: readiness().0)

@@ -1,4 +1,5 @@
 import Foundation
+import ReactionsCore
 import ReactionsStore
 
 /// Where the config, the state and the secrets are, from flags or the environment.
@@ -20,13 +21,8 @@ struct Paths {
         args.value("secrets-dir") ?? env["REACTIONS_SECRETS_DIR"]
     }
 
-    /// Whether a secret can be resolved here. Only presence is checked; values are not read.
-    static func secretAvailable(_ name: String, env: [String: String], secretsDirectory: String?) -> Bool {
-        if let value = env[name], !value.isEmpty { return true }
-        if let dir = secretsDirectory {
-            return FileManager.default.isReadableFile(atPath: (dir as NSString).appendingPathComponent(name))
-        }
-        return false
+    static func secrets(_ args: Arguments, _ env: [String: String]) -> SecretResolver {
+        SecretResolver(environment: env, directory: secretsDirectory(args, env))
     }
 
     /// Who applied, as recorded in the revision.

@@ -35,10 +35,8 @@ enum StateInput {
 enum PlanBuilder {
     static func plan(configPath: String, state: Revision?, args: Arguments, terminal: Terminal) throws(CLIError) -> Plan {
         let (config, warnings) = try ConfigInput.load(configPath, terminal: terminal)
-        let secretsDir = Paths.secretsDirectory(args, terminal.environment)
-        let secretWarnings = SecretAudit.unresolved(in: config) {
-            Paths.secretAvailable($0, env: terminal.environment, secretsDirectory: secretsDir)
-        }
+        let secrets = Paths.secrets(args, terminal.environment)
+        let secretWarnings = SecretAudit.unresolved(in: config, isAvailable: secrets.isAvailable)
         return Planner().plan(config: config, current: state?.document ?? .empty, base: state?.info.base,
                               warnings: (warnings + secretWarnings).ordered)
     }
