@@ -197,7 +197,7 @@ final class EventLoop: @unchecked Sendable {
             case .head(let head):
                 let limit = handler.bodyLimit(for: head) ?? configuration.limits.bodyBytes
                 connection.parser.bodyLimit = limit
-                if head.expectsContinue, !(declaredLength(head).map { $0 > limit } ?? false),
+                if head.expectsContinue, (head.contentLength ?? 0) <= limit,
                    connection.inputIndex == connection.input.count {
                     enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), on: connection)
                 }
@@ -222,10 +222,6 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
         }
-    }
-
-    private func declaredLength(_ head: HTTPRequestHead) -> Int? {
-        head.headers["content-length"].flatMap { Int($0.split(separator: ",").first.map { $0.trimmingSpaces } ?? "") }
     }
 
     // MARK: Responding

@@ -36,6 +36,8 @@ public struct HTTPRequestHead: Sendable {
     public var keepAlive: Bool
     /// The client sent `Expect: 100-continue` and has a body to send.
     public var expectsContinue: Bool
+    /// The body length the (validated) `Content-Length` declares; nil for chunked or no body.
+    public var contentLength: Int? = nil
 
     /// The path part of the target, without the query.
     public var path: Substring {

@@ -127,8 +127,9 @@ enum HeadParser {
             if case .none = framing {} else { expectsContinue = minor == 1 }
         }
         let keepAlive = minor == 1 ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
-        let head = HTTPRequestHead(method: method, target: target, minorVersion: minor, headers: headers,
+        var head = HTTPRequestHead(method: method, target: target, minorVersion: minor, headers: headers,
                                    keepAlive: keepAlive, expectsContinue: expectsContinue)
+        if case .length(let length) = framing { head.contentLength = length }
         return .success((head, framing))
     }
 
