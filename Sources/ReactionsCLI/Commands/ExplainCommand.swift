@@ -37,26 +37,14 @@ struct ExplainCommand: Command {
         let run = DryRun(event: envelope, config: config)
         if args.value("format") == "json" {
             terminal.write(JSON.object([
-                "event": envelope, "revision": .int(number),
-                "reactions": .array(run.outcomes.map { o in
-                    .object(["name": .string(o.reaction.name), "fires": .bool(o.reason == nil),
-                             "reason": o.reason.map(JSON.string) ?? .null, "action": o.action ?? .null])
-                }),
+                "event": envelope, "revision": .int(number), "reactions": DryRunView.json(run),
             ]).prettyText)
             return ExitCode.ok
         }
-        let firing = run.outcomes.filter { $0.reason == nil }.count
         terminal.line(terminal.style("Event \(id)", .bold) + ": \(envelope["type"]?.stringValue ?? "?") at \(envelope["time"]?.stringValue ?? "?")"
             + (envelope["endpoint"]?.stringValue.map { " from endpoint \($0)" } ?? "") + ", under revision \(number).")
-        terminal.line("\(firing) of \(run.outcomes.count) reaction\(run.outcomes.count == 1 ? "" : "s") fire.\n")
-        for outcome in run.outcomes {
-            if let reason = outcome.reason {
-                terminal.line(terminal.style("  ✗ \(outcome.reaction.name)", .dim) + "  " + reason)
-            } else {
-                terminal.line(terminal.style("  ✓ \(outcome.reaction.name)", .green, .bold))
-                for line in DryRunView.describe(outcome.action ?? .null) { terminal.line("      " + line) }
-            }
-        }
+        terminal.line(DryRunView.firingSummary(run) + "\n")
+        DryRunView.outcomes(run, terminal: terminal)
         return ExitCode.ok
     }
 }

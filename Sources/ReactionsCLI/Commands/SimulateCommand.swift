@@ -55,27 +55,14 @@ struct SimulateCommand: Command {
         let run = DryRun(event: event, config: config)
         if args.value("format") == "json" {
             terminal.write(JSON.object([
-                "event": run.event,
-                "reactions": .array(run.outcomes.map { o in
-                    .object(["name": .string(o.reaction.name), "fires": .bool(o.reason == nil),
-                             "reason": o.reason.map(JSON.string) ?? .null, "action": o.action ?? .null])
-                }),
+                "event": run.event, "reactions": DryRunView.json(run),
             ]).prettyText)
             return ExitCode.ok
         }
         let type = event["type"]?.stringValue ?? "?"
-        let firing = run.outcomes.filter { $0.reason == nil }
         terminal.line(terminal.style("Event \(type)", .bold) + (event["service"]?.stringValue.map { " for \($0)" } ?? "")
-            + (event["endpoint"]?.stringValue.map { " from endpoint \($0)" } ?? "")
-            + ": \(firing.count) of \(run.outcomes.count) reaction\(run.outcomes.count == 1 ? "" : "s") fire.\n")
-        for outcome in run.outcomes {
-            if let reason = outcome.reason {
-                terminal.line(terminal.style("  ✗ \(outcome.reaction.name)", .dim) + "  " + reason)
-                continue
-            }
-            terminal.line(terminal.style("  ✓ \(outcome.reaction.name)", .green, .bold))
-            for line in DryRunView.describe(outcome.action ?? .null) { terminal.line("      " + line) }
-        }
+            + (event["endpoint"]?.stringValue.map { " from endpoint \($0)" } ?? "") + ": " + DryRunView.firingSummary(run) + "\n")
+        DryRunView.outcomes(run, terminal: terminal)
         terminal.line("\nNothing was sent, run or recorded.")
         return ExitCode.ok
     }

@@ -3,6 +3,31 @@ import ReactionsCore
 /// How `simulate` and `explain` show a rendered action: the request as it would go on the
 /// wire, or the command line a script would run with.
 enum DryRunView {
+    /// Each reaction's outcome as `simulate` and `explain` print it with `--format json`.
+    static func json(_ run: DryRun) -> JSON {
+        .array(run.outcomes.map { o in
+            .object(["name": .string(o.reaction.name), "fires": .bool(o.reason == nil),
+                     "reason": o.reason.map(JSON.string) ?? .null, "action": o.action ?? .null])
+        })
+    }
+
+    /// One line per reaction: ✓ with the rendered action, or ✗ with why not.
+    static func outcomes(_ run: DryRun, terminal: Terminal) {
+        for outcome in run.outcomes {
+            if let reason = outcome.reason {
+                terminal.line(terminal.style("  ✗ \(outcome.reaction.name)", .dim) + "  " + reason)
+            } else {
+                terminal.line(terminal.style("  ✓ \(outcome.reaction.name)", .green, .bold))
+                for line in describe(outcome.action ?? .null) { terminal.line("      " + line) }
+            }
+        }
+    }
+
+    static func firingSummary(_ run: DryRun) -> String {
+        let firing = run.outcomes.filter { $0.reason == nil }.count
+        return "\(firing) of \(run.outcomes.count) reaction\(run.outcomes.count == 1 ? "" : "s") fire."
+    }
+
     static func describe(_ action: JSON) -> [String] {
         switch action["kind"]?.stringValue {
         case "http":
