@@ -36,17 +36,11 @@ struct ApplyCommand: Command {
         let plan = try PlanBuilder.plan(configPath: Paths.config(args, env), state: head, args: args, terminal: terminal)
         terminal.write(PlanTextView(terminal: terminal).render(plan))
         guard plan.hasChanges else { return ExitCode.ok }
-        if !args.flag("auto-approve") {
-            guard terminal.stdinIsTTY else {
-                throw CLIError(message: "refusing to apply without confirmation: standard input is not a terminal. "
-                               + "Review the plan, then run again with --auto-approve (as CI does), or apply a saved plan file.")
-            }
-            terminal.line("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.")
-            let answer = terminal.ask("\n  Enter a value: ")
-            guard answer?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                terminal.error("Apply cancelled; nothing was changed.")
-                return ExitCode.error
-            }
+        guard try terminal.confirm("Do you want to perform these actions?", refusing: "apply",
+                                   hint: "Review the plan, then run again with --auto-approve (as CI does), or apply a saved plan file.",
+                                   autoApprove: args.flag("auto-approve")) else {
+            terminal.error("Apply cancelled; nothing was changed.")
+            return ExitCode.error
         }
         return try commit(plan, store: store, source: "apply", terminal: terminal)
     }

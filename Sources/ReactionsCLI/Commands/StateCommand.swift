@@ -121,14 +121,10 @@ struct StateCommand: Command {
         plan.changes = Planner().diff(current: head?.document ?? .empty, desired: target.document)
         terminal.write(PlanTextView(terminal: terminal).render(plan))
         guard plan.hasChanges else { return ExitCode.ok }
-        if !args.flag("auto-approve") {
-            guard terminal.stdinIsTTY else {
-                throw CLIError(message: "refusing to roll back without confirmation: standard input is not a terminal; pass --auto-approve")
-            }
-            guard terminal.ask("\nRoll back to revision \(n)? Only 'yes' will be accepted: ")?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                terminal.error("Rollback cancelled; nothing was changed.")
-                return ExitCode.error
-            }
+        guard try terminal.confirm("Roll back to revision \(n)?", refusing: "roll back", hint: "Review the plan above, then pass --auto-approve.",
+                                   autoApprove: args.flag("auto-approve")) else {
+            terminal.error("Rollback cancelled; nothing was changed.")
+            return ExitCode.error
         }
         return try ApplyCommand.commit(plan, store: store, source: "rollback to \(n)", terminal: terminal)
     }

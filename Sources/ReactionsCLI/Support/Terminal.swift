@@ -35,6 +35,18 @@ struct Terminal {
         return readLine(strippingNewline: true)
     }
 
+    /// The "yes" gate of apply and rollback: nothing to ask with `--auto-approve`; refused
+    /// without a terminal to ask on; otherwise only "yes" goes ahead. Returns false when
+    /// the user declined (the caller reports that nothing changed).
+    func confirm(_ question: String, refusing action: String, hint: String, autoApprove: Bool) throws(CLIError) -> Bool {
+        if autoApprove { return true }
+        guard stdinIsTTY else {
+            throw CLIError(message: "refusing to \(action) without confirmation: standard input is not a terminal. \(hint)")
+        }
+        line("\n\(question)\n  Only 'yes' will be accepted to approve.")
+        return ask("\n  Enter a value: ")?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
     func style(_ text: String, _ codes: Style...) -> String {
         guard color else { return text }
         return "\u{1B}[" + codes.map { String($0.rawValue) }.joined(separator: ";") + "m" + text + "\u{1B}[0m"
