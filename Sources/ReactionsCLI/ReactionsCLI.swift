@@ -1,3 +1,4 @@
+import ReactionsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -54,7 +55,7 @@ public enum ReactionsCLI {
         }
         if first == "--version" { return (try? VersionCommand.run(Arguments(), terminal)) ?? ExitCode.ok }
         guard let command = commands.first(where: { $0.spec.name == first }) else {
-            let suggestion = Suggestions.closest(to: first, among: commands.map { $0.spec.name }).map { " (did you mean `\($0)`?)" } ?? ""
+            let suggestion = Suggest.closest(to: first, among: commands.map { $0.spec.name }).map { " (did you mean `\($0)`?)" } ?? ""
             terminal.error("error: unknown command \"\(first)\"\(suggestion)\nRun `reactions --help` to list the commands.")
             return ExitCode.error
         }

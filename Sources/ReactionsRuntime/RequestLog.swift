@@ -28,7 +28,7 @@ final class RequestLog: Sendable {
         var line: [UInt8] = []
         line.reserveCapacity(220)
         line.append(contentsOf: #"{"time":""#.utf8)
-        line.append(contentsOf: DeployTime.now().utf8)
+        line.append(contentsOf: Timestamp.now().utf8)
         line.append(contentsOf: #"","level":"info","msg":"request","method":"#.utf8)
         JSONWriter.writeString(method, into: &line)
         line.append(contentsOf: #","route":"#.utf8)
@@ -49,7 +49,7 @@ final class RequestLog: Sendable {
     }
 
     func event(_ message: String, _ fields: KeyValuePairs<String, JSON> = [:], level: String = "info") {
-        var members: [JSON.Member] = [.init("time", .string(DeployTime.now())), .init("level", .string(level)), .init("msg", .string(message))]
+        var members: [JSON.Member] = [.init("time", .string(Timestamp.now())), .init("level", .string(level)), .init("msg", .string(message))]
         members += fields.map { JSON.Member($0.key, $0.value) }
         append(JSON.object(members).compactText)
         if !enabled { flush() }

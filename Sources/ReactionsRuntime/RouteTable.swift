@@ -4,14 +4,10 @@ import ReactionsStore
 /// What the runtime serves for one applied revision. Immutable: a new revision builds a
 /// new table and swaps it in, so requests in flight finish with the one they started on.
 struct RouteTable: Sendable {
-    struct DeployRoute: Sendable {
-        var endpoint: Endpoint
-    }
-
     let revision: Int
     let hash: String
     let config: Config
-    let deploysByID: [String: DeployRoute]
+    let deploysByID: [String: Endpoint]
     let webhooksByPath: [String: Endpoint]
     let reactions: ReactionIndex
     let services: ServiceIndex
@@ -24,11 +20,11 @@ struct RouteTable: Sendable {
         self.revision = revision
         self.hash = hash
         self.config = config
-        var deploys: [String: DeployRoute] = [:]
+        var deploys: [String: Endpoint] = [:]
         var webhooks: [String: Endpoint] = [:]
         for endpoint in config.endpoints {
             switch endpoint.kind {
-            case .deploy: if let id = endpoint.id { deploys[id] = DeployRoute(endpoint: endpoint) }
+            case .deploy: if let id = endpoint.id { deploys[id] = endpoint }
             case .webhook: if let path = endpoint.path { webhooks[path] = endpoint }
             }
         }

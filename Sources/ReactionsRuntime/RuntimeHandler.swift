@@ -12,7 +12,7 @@ struct RuntimeHandler: HTTPHandler {
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
         let routes = runtime.routes
         if head.path.hasPrefix(Self.deployPrefix) {
-            return routes.deploysByID[String(head.path.dropFirst(Self.deployPrefix.count))]?.endpoint.maxBodyBytes
+            return routes.deploysByID[String(head.path.dropFirst(Self.deployPrefix.count))]?.maxBodyBytes
         }
         return routes.webhooksByPath[String(head.path)]?.maxBodyBytes
     }
@@ -20,6 +20,9 @@ struct RuntimeHandler: HTTPHandler {
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let runtime = self.runtime
         let path = request.path
+        // One snapshot of the served revision per request: a newly applied one takes over
+        // between requests, never in the middle of one.
+        let routes = runtime.routes
         // Each route answers through `finish`, which logs and counts the request.
         func finish(_ route: String, endpoint: String? = nil) -> @Sendable (HTTPResponse) -> Void {
             { response in
@@ -32,7 +35,6 @@ struct RuntimeHandler: HTTPHandler {
         }
         if path.hasPrefix(Self.deployPrefix) {
             let id = String(path.dropFirst(Self.deployPrefix.count))
-            let routes = runtime.routes
             let route = "/integrations/deploy/:id"
             guard let deploy = routes.deploysByID[id] ?? routes.deploysByID[id.lowercased()] else {
                 return finish(route)(.json(.notFound, DeployPayload.errorBody(
@@ -41,12 +43,11 @@ struct RuntimeHandler: HTTPHandler {
             guard request.method == "POST" else {
                 var response = HTTPResponse.json(.methodNotAllowed, DeployPayload.errorBody([.init(title: "Method Not Allowed", detail: "deploys are recorded with POST")], status: 405))
                 response.headers.append(("Allow", "POST"))
-                return finish(route, endpoint: deploy.endpoint.name)(response)
+                return finish(route, endpoint: deploy.name)(response)
             }
-            return DeployEndpointHandler(runtime: runtime).handle(request, endpoint: deploy.endpoint, routes: routes,
-                                                                 respond: finish(route, endpoint: deploy.endpoint.name))
+            return DeployEndpointHandler(runtime: runtime).handle(request, endpoint: deploy, routes: routes,
+                                                                 respond: finish(route, endpoint: deploy.name))
         }
-        let routes = runtime.routes
         if let webhook = routes.webhooksByPath[String(path)] {
             // The route label is the declared path: reviewed config, never a credential.
             return WebhookEndpointHandler(runtime: runtime).handle(request, endpoint: webhook, routes: routes,
@@ -58,7 +59,7 @@ struct RuntimeHandler: HTTPHandler {
         case ("GET", "/readyz"), ("HEAD", "/readyz"):
             let (ready, reason) = runtime.readiness()
             finish("/readyz")(.json(ready ? .ok : .serviceUnavailable,
-                                    JSON.object(["status": .string(ready ? "ready" : "not_ready"), "revision": .int(runtime.routes.revision),
+                                    JSON.object(["status": .string(ready ? "ready" : "not_ready"), "revision": .int(routes.revision),
                                                  "reason": reason.map(JSON.string) ?? .null]).compactText))
         case ("GET", "/metrics"):
             finish("/metrics")(.text(.ok, runtime.metrics.render(suggestions: runtime.suggestionCount()),

@@ -42,7 +42,7 @@ struct WebhookEndpointHandler {
         // The API key may travel in the query string; it never reaches the event.
         let queryJSON = JSON.object(query.filter { $0.0 != "api_key" }.map { JSON.Member($0.0, .string($0.1)) })
         let event = CloudEvent(id: EventID.make(), source: "/endpoints/\(endpoint.name)", type: EventType.webhookReceived,
-                               time: DeployTime.now(), subject: nil,
+                               time: Timestamp.now(), subject: nil,
                                data: .object(["payload": payload, "query": queryJSON, "headers": .object(headers)]), endpoint: endpoint.name)
         let envelope = event.envelope
         let firing = routes.reactions.firingIndexes(envelope: envelope, context: TemplateContext(variables: EventVariables.make(envelope: envelope, config: routes.config))).count

@@ -63,7 +63,7 @@ public final class SQLiteStateStore: StateStore {
             let current = try head()
             guard current?.number == expectedBase else { throw .stale(expected: expectedBase, actual: current?.number) }
             let number = (current?.number ?? 0) + 1
-            let created = RevisionInfo(number: number, hash: commit.document.hash, createdAt: Self.timestamp(),
+            let created = RevisionInfo(number: number, hash: commit.document.hash, createdAt: Timestamp.now(),
                                        createdBy: commit.createdBy, source: commit.source, summary: commit.summary)
             try db.prepare("INSERT INTO revisions (number, hash, created_at, created_by, source, added, changed, destroyed, document) VALUES (?,?,?,?,?,?,?,?,?)")
                 .bind(.int(number), .text(created.hash), .text(created.createdAt), .text(created.createdBy), .text(created.source),
@@ -91,12 +91,5 @@ public final class SQLiteStateStore: StateStore {
                 .run()
             return created
         }
-    }
-
-    static func timestamp(_ date: Date = Date()) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 }

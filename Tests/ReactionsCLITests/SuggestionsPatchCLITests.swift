@@ -13,7 +13,7 @@ import ReactionsStore
         for name in ["Payments API", "search", "Payments API"] {
             let body = #"{"service": "\#(name)", "description": "d", "deployed_at": "2019-02-01 13:28:33", "deployer": {"name": "n"}}"#
             let payload = try DeployPayload.parse(Array(body.utf8)).get()
-            _ = try store.record([DeployRecord(endpoint: "ci", payload: payload, serviceName: nil, receivedAt: DeployTime.now(), revision: 1)])
+            _ = try store.record([DeployRecord(endpoint: "ci", payload: payload, serviceName: nil, receivedAt: Timestamp.now(), revision: 1)])
         }
         return cli
     }

@@ -86,12 +86,12 @@ import Testing
         ("2019-02-01T13:28:33+0100", "2019-02-01T12:28:33.000Z"),
     ])
     func acceptedTimestamps(input: String, expected: String) {
-        #expect(DeployTime.normalize(input) == expected)
+        #expect(Timestamp.normalize(input) == expected)
     }
 
     @Test(arguments: ["", "yesterday", "2019-02-30 10:00:00", "2019-13-01", "2019-02-01 25:00:00", "2019-02-01T13:28:33Q", "2019-2-1", "2019-02-01T13:28:33.Z"])
     func rejectedTimestamps(input: String) {
-        #expect(DeployTime.normalize(input) == nil)
+        #expect(Timestamp.normalize(input) == nil)
     }
 
     @Test func cloudEventEnvelopeHasTheSpecsAttributes() {
@@ -113,7 +113,7 @@ import Testing
             let count = Int(next() % 40)
             let bytes = (0..<count).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
             let text = String(decoding: bytes, as: UTF8.self)
-            _ = DeployTime.normalize(text)
+            _ = Timestamp.normalize(text)
             _ = DeployPayload.parse(Array(#"{"service":"a","description":"d","deployer":{"name":"n"},"deployed_at":"\#(text)"}"#.utf8))
             _ = DeployPayload.parse(bytes)
         }

@@ -14,7 +14,7 @@ import ReactionsCore
         if let number { body["deploy_number"] = .string(number) }
         if let environment { body["environment"] = .string(environment) }
         let payload = try DeployPayload.parse(Array(JSON.sortedObject(body).compactText.utf8)).get()
-        return DeployRecord(endpoint: "ci", payload: payload, serviceName: matched, receivedAt: DeployTime.now(), revision: 1)
+        return DeployRecord(endpoint: "ci", payload: payload, serviceName: matched, receivedAt: Timestamp.now(), revision: 1)
     }
 
     @Test func numbersDeploysPerServiceAndKeepsGivenNumbers() throws {

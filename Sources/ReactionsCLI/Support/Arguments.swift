@@ -67,7 +67,7 @@ struct Arguments: Sendable {
                 name = String(name[..<eq])
             }
             guard let option = spec.options.first(where: { $0.name == name }) else {
-                let suggestion = Suggestions.closest(to: name, among: spec.options.map(\.name)).map { " (did you mean --\($0)?)" } ?? ""
+                let suggestion = Suggest.closest(to: name, among: spec.options.map(\.name)).map { " (did you mean --\($0)?)" } ?? ""
                 throw CLIError.usage("unknown option --\(name)\(suggestion)", command: spec.name)
             }
             if option.value == nil {
@@ -100,9 +100,3 @@ struct Arguments: Sendable {
 }
 
 import ReactionsCore
-
-enum Suggestions {
-    static func closest(to word: String, among candidates: [String]) -> String? {
-        Suggest.closest(to: word, among: candidates)
-    }
-}

@@ -70,7 +70,7 @@ public struct DeployPayload: Sendable, Equatable {
         let deployedAt = text("deployed_at", required: true)
         var deployedAtUTC: String? = nil
         if let deployedAt {
-            deployedAtUTC = DeployTime.normalize(deployedAt)
+            deployedAtUTC = Timestamp.normalize(deployedAt)
             if deployedAtUTC == nil {
                 errors.append(FieldError(title: title("deployed_at"),
                                          detail: "param is invalid: deployed_at must be a datetime such as 2019-02-01 13:28:33 or 2019-02-01T13:28:33Z"))

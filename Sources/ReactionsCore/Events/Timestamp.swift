@@ -1,7 +1,7 @@
-/// Deploy timestamps: OpsLevel's `2019-02-01 13:28:33` (read as UTC) and ISO 8601 /
+/// Timestamps: OpsLevel's `2019-02-01 13:28:33` (read as UTC) and ISO 8601 /
 /// RFC 3339 (`2019-02-01T13:28:33Z`, `…+02:00`, fractional seconds), normalized to
 /// RFC 3339 in UTC with millisecond precision.
-public enum DeployTime {
+public enum Timestamp {
     public static func normalize(_ text: String) -> String? {
         let b = Array(text.utf8)
         func num(_ start: Int, _ count: Int) -> Int? {
