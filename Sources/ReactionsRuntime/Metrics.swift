@@ -34,7 +34,7 @@ final class Metrics: Sendable {
         }
     }
 
-    func render(suggestions: Int) -> String {
+    func render(suggestions: Int, connections: Int, inFlight: Int) -> String {
         let s = state.withLock { $0 }
         var out = "# HELP reactions_http_requests_total HTTP requests by route and status.\n# TYPE reactions_http_requests_total counter\n"
         for route in s.requests.keys.sorted() {
@@ -58,6 +58,10 @@ final class Metrics: Sendable {
         }
         out += "# HELP reactions_suggestions Unknown service names deploys have used.\n# TYPE reactions_suggestions gauge\n"
         out += "reactions_suggestions \(suggestions)\n"
+        out += "# HELP reactions_http_connections Open client connections.\n# TYPE reactions_http_connections gauge\n"
+        out += "reactions_http_connections \(connections)\n"
+        out += "# HELP reactions_http_requests_in_flight Requests being answered (a deploy waiting for its commit, say).\n"
+        out += "# TYPE reactions_http_requests_in_flight gauge\nreactions_http_requests_in_flight \(inFlight)\n"
         out += "# HELP reactions_revision The applied revision being served.\n# TYPE reactions_revision gauge\n"
         out += "reactions_revision \(s.revision)\n"
         out += "# HELP reactions_ready Whether the server is ready (1) or not (0).\n# TYPE reactions_ready gauge\n"

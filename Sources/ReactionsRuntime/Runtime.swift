@@ -74,6 +74,12 @@ public final class Runtime: Sendable {
 
     func suggestionCount() -> Int { (try? suggestions().count) ?? 0 }
 
+    /// The Prometheus page: request metrics plus the server's live gauges.
+    func metricsText() -> String {
+        let server = self.server.withLock { $0 }
+        return metrics.render(suggestions: suggestionCount(), connections: server?.connectionCount ?? 0, inFlight: server?.inFlightCount ?? 0)
+    }
+
     /// Ready when a revision is loaded and every secret it references resolves here.
     func readiness() -> (Bool, String?) {
         if let error = loadError.withLock({ $0 }) { return (false, error) }

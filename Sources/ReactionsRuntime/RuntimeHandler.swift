@@ -62,7 +62,7 @@ struct RuntimeHandler: HTTPHandler {
                                     JSON.object(["status": .string(ready ? "ready" : "not_ready"), "revision": .int(routes.revision),
                                                  "reason": reason.map(JSON.string) ?? .null]).compactText))
         case ("GET", "/metrics"):
-            finish("/metrics")(.text(.ok, runtime.metrics.render(suggestions: runtime.suggestionCount()),
+            finish("/metrics")(.text(.ok, runtime.metricsText(),
                                      contentType: "text/plain; version=0.0.4; charset=utf-8"))
         default:
             if path.hasPrefix("/api/") {

@@ -71,6 +71,8 @@ import ReactionsCore
         #expect(metrics.body.contains(#"reactions_deploys_recorded_total{result="ok"} 1"#))
         #expect(metrics.body.contains("reactions_http_request_duration_seconds_bucket{le=\"+Inf\"}"))
         #expect(metrics.body.contains("reactions_ready 0"))
+        #expect(metrics.body.contains("reactions_http_connections "))
+        #expect(metrics.body.contains("reactions_http_requests_in_flight 1"), "the /metrics request itself is in flight")
 
         #expect(try await server.request("GET", "/api/v1/deploys").status == 401)
         #expect(try await server.request("GET", "/api/v1/deploys", headers: ["Authorization": "Bearer wrong"]).status == 401)

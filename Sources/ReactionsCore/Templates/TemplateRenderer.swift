@@ -120,23 +120,4 @@ extension TemplatedJSON {
     }
 }
 
-/// RFC 3986 percent-encoding: everything but the unreserved characters.
-public enum PercentEncoding {
-    public static func encode(_ text: String) -> String {
-        var out = ""
-        for b in text.utf8 {
-            switch b {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(hex[Int(b >> 4)])
-                out.unicodeScalars.append(hex[Int(b & 0xF)])
-            }
-        }
-        return out
-    }
-}
-
 import Foundation
