@@ -41,11 +41,3 @@ struct DeploysCommand: Command {
         return ExitCode.ok
     }
 }
-
-enum DeployInput {
-    /// nil when there is no state yet (nothing recorded); not created by reading.
-    static func open(_ path: String) throws(CLIError) -> SQLiteDeployStore? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        do { return try SQLiteDeployStore(path: path) } catch { throw CLIError(message: error.description) }
-    }
-}
