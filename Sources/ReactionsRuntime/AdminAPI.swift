@@ -1,40 +1,71 @@
+import Foundation
 import HTTPServer
 import ReactionsCore
 import ReactionsStore
 
-/// `/api/v1/…`: read access to what the runtime recorded, behind a bearer token taken from
-/// the server's environment (`REACTIONS_ADMIN_TOKEN`). Disabled when no token is set.
+/// `/api/v1/…`: what the runtime recorded, the outbox, and emitting events, behind a bearer
+/// token taken from the server's environment (`REACTIONS_ADMIN_TOKEN`; the API is disabled
+/// when none is set). A script's short-lived token (`REACTIONS_API_TOKEN`) is accepted for
+/// one thing only: `POST /api/v1/events`.
 struct AdminAPI {
     let runtime: Runtime
 
     static func routeLabel(_ path: Substring) -> String {
         switch path {
-        case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state": return String(path)
-        default: return "/api/(other)"
+        case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state", "/api/v1/deliveries": return String(path)
+        default:
+            if path.hasPrefix("/api/v1/deliveries/") {
+                return path.hasSuffix("/redeliver") ? "/api/v1/deliveries/:id/redeliver" : "/api/v1/deliveries/:id"
+            }
+            return "/api/(other)"
         }
     }
 
+    private enum Caller {
+        case admin
+        case script(ScopedToken.Claims)
+    }
+
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        guard let token = runtime.adminToken else {
-            return respond(error(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN on the server to enable it"))
-        }
         let presented = request.headers["authorization"].flatMap { value -> String? in
             value.lowercased().hasPrefix("bearer ") ? String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
         }
-        guard let presented, ConstantTimeCompare.equals(Array(presented.utf8), Array(token.utf8)) else {
-            var response = error(.unauthorized, "Unauthorized", "a valid bearer token is required")
-            response.headers.append(("WWW-Authenticate", "Bearer realm=\"reactions\""))
-            return respond(response)
+        let caller: Caller
+        if let presented, presented.hasPrefix(ScopedToken.prefix) {
+            guard let claims = runtime.tokens.verify(presented, now: Int64(Date().timeIntervalSince1970)) else { return respond(unauthorized()) }
+            caller = .script(claims)
+        } else {
+            guard let token = runtime.adminToken else {
+                return respond(error(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN on the server to enable it"))
+            }
+            guard let presented, ConstantTimeCompare.equals(Array(presented.utf8), Array(token.utf8)) else { return respond(unauthorized()) }
+            caller = .admin
         }
-        guard request.method == "GET" else { return respond(error(.methodNotAllowed, "Method Not Allowed", "only GET is served here")) }
-        let query = QueryString.parse(request.head.query ?? "")
-        var limit = 50
-        if let text = query["limit"] {
-            guard let n = Int(text), (1...1000).contains(n) else { return respond(error(.badRequest, "Limit Error", "limit must be a number from 1 to 1000")) }
-            limit = n
+        let path = request.path
+        if case .script(let claims) = caller {
+            guard request.method == "POST", path == "/api/v1/events", claims.scope == ScopedToken.Claims.emitScope else {
+                return respond(error(.forbidden, "Forbidden", "a script's token may only emit events (POST /api/v1/events)"))
+            }
         }
         do {
-            switch request.path {
+            switch (request.method, path) {
+            case ("POST", "/api/v1/events"):
+                return respond(try emit(request, caller: caller))
+            case ("POST", _) where path.hasPrefix("/api/v1/deliveries/") && path.hasSuffix("/redeliver"):
+                let id = String(path.dropFirst("/api/v1/deliveries/".count).dropLast("/redeliver".count))
+                return respond(redeliver(id))
+            case ("GET", _):
+                break
+            default:
+                return respond(error(.methodNotAllowed, "Method Not Allowed", "this resource is read with GET"))
+            }
+            let query = QueryString.parse(request.head.query ?? "")
+            var limit = 50
+            if let text = query["limit"] {
+                guard let n = Int(text), (1...1000).contains(n) else { return respond(error(.badRequest, "Limit Error", "limit must be a number from 1 to 1000")) }
+                limit = n
+            }
+            switch path {
             case "/api/v1/deploys":
                 let deploys = try runtime.deploys(DeployQuery(service: query["service"], environment: query["environment"], limit: limit))
                 respond(.json(.ok, JSON.object(["deploys": .array(deploys.map(\.json))]).compactText))
@@ -45,12 +76,80 @@ struct AdminAPI {
             case "/api/v1/state":
                 let routes = runtime.routes
                 respond(.json(.ok, JSON.object(["revision": .int(routes.revision), "hash": .string(routes.hash)]).compactText))
+            case "/api/v1/deliveries":
+                var status: DeliveryStatus? = nil
+                if let text = query["status"] {
+                    guard let s = DeliveryStatus(rawValue: text) else {
+                        return respond(error(.badRequest, "Status Error", "status must be one of " + DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", ")))
+                    }
+                    status = s
+                }
+                let list = try runtime.deliveries(DeliveryQuery(status: status, reaction: query["reaction"], eventID: query["event"], limit: limit))
+                respond(.json(.ok, JSON.object(["deliveries": .array(list.map(\.json))]).compactText))
             default:
+                if path.hasPrefix("/api/v1/deliveries/") {
+                    let id = String(path.dropFirst("/api/v1/deliveries/".count))
+                    guard let delivery = try runtime.delivery(id: id) else {
+                        return respond(error(.notFound, "Not Found", RedeliverError.notFound(id).description))
+                    }
+                    return respond(.json(.ok, delivery.json.compactText))
+                }
                 respond(error(.notFound, "Not Found", "no such admin resource"))
             }
         } catch {
             respond(self.error(.internalServerError, "Internal Server Error", "the state store could not be read"))
         }
+    }
+
+    /// `POST /api/v1/events`: `{"type": "custom.…", "data": {…}, "subject", "service", "environment"}`.
+    private func emit(_ request: HTTPRequest, caller: Caller) throws(StoreError) -> HTTPResponse {
+        guard let body = try? JSONParser.parse(request.body).json, body.objectMembers != nil else {
+            return error(.badRequest, "Invalid Body", "send a JSON object: {\"type\": \"custom.…\", \"data\": {…}}")
+        }
+        guard let type = body["type"]?.stringValue, EventType.isCustom(type) else {
+            return error(.badRequest, "Type Error", "type must be custom.<name> (lowercase letters, digits, '.', '-', '_'); other event types are emitted by reactions itself")
+        }
+        for key in ["subject", "service", "environment"] {
+            if let value = body[key], value.stringValue == nil, value != .null {
+                return error(.badRequest, "Field Error", "\(key) must be a string")
+            }
+        }
+        var source = "/api"
+        var causation: String? = nil
+        var depth = 0
+        if case .script(let claims) = caller {
+            source = "/reactions/\(claims.reaction)"
+            causation = claims.causation
+            depth = claims.depth + 1
+        }
+        let routes = runtime.routes
+        let event = CloudEvent(id: EventID.make(), source: source, type: type, time: Timestamp.now(), subject: body["subject"]?.stringValue,
+                               data: body["data"] ?? .object([]), service: body["service"]?.stringValue,
+                               environment: body["environment"]?.stringValue, causationID: causation, chainDepth: depth)
+        let reactions = try runtime.record(event, revision: routes.revision, matcher: routes.matcher)
+        if depth >= OutboxMatcher.maximumChainDepth {
+            runtime.log.event("event stored without firing reactions: chain too deep", ["event": .string(event.id), "depth": .int(depth)], level: "warn")
+        }
+        return .json(.accepted, JSON.object(["event_id": .string(event.id), "reactions": .int(reactions)]).compactText)
+    }
+
+    private func redeliver(_ id: String) -> HTTPResponse {
+        do {
+            let delivery = try runtime.redeliver(id: id)
+            return .json(.accepted, delivery.json.compactText)
+        } catch .notFound {
+            return error(.notFound, "Not Found", RedeliverError.notFound(id).description)
+        } catch .alreadyQueued(let id, let status) {
+            return error(.conflict, "Conflict", RedeliverError.alreadyQueued(id, status).description)
+        } catch {
+            return self.error(.internalServerError, "Internal Server Error", error.description)
+        }
+    }
+
+    func unauthorized() -> HTTPResponse {
+        var response = error(.unauthorized, "Unauthorized", "a valid bearer token is required")
+        response.headers.append(("WWW-Authenticate", "Bearer realm=\"reactions\""))
+        return response
     }
 
     func error(_ status: HTTPStatus, _ title: String, _ detail: String) -> HTTPResponse {

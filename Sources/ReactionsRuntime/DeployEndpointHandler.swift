@@ -24,7 +24,7 @@ struct DeployEndpointHandler {
         }
         let matched = routes.services.match(payload.service)
         let record = DeployRecord(endpoint: endpoint.name, payload: payload, serviceName: matched,
-                                  receivedAt: Timestamp.now(), revision: routes.revision)
+                                  receivedAt: Timestamp.now(), revision: routes.revision, matcher: routes.matcher)
         let metrics = runtime.metrics
         let log = runtime.log
         runtime.writer.submit(record) { result in

@@ -23,7 +23,11 @@ final class EventWriter: Sendable {
     /// Largest batch per transaction; keeps one commit's latency bounded.
     static let maximumBatch = 512
 
-    init(store: SQLiteDeployStore) {
+    /// Called after a commit that queued deliveries.
+    private let queuedDeliveries: @Sendable () -> Void
+
+    init(store: SQLiteDeployStore, queuedDeliveries: @escaping @Sendable () -> Void) {
+        self.queuedDeliveries = queuedDeliveries
         let thread = Thread { [self] in
             self.run(store)
         }
@@ -59,6 +63,7 @@ final class EventWriter: Sendable {
                     return batch
                 }
                 if batch.isEmpty { break }
+                let queuedBefore = store.deliveriesEnqueued
                 var deploys: [(DeployRecord, DeployReply)] = []
                 var webhooks: [(WebhookEventRecord, WebhookReply)] = []
                 for job in batch {
@@ -85,6 +90,7 @@ final class EventWriter: Sendable {
                         for (_, reply) in webhooks { reply(.failure(error)) }
                     }
                 }
+                if store.deliveriesEnqueued != queuedBefore { queuedDeliveries() }
             }
             if stopped.load(ordering: .acquiring) && jobs.withLock({ $0.isEmpty }) {
                 finished.signal()

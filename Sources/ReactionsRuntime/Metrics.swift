@@ -10,6 +10,9 @@ final class Metrics: Sendable {
         var latencyCount = 0
         var latencySum = 0.0
         var deploys: [String: Int] = [:]
+        var attemptsSucceeded = 0
+        var attemptsFailed = 0
+        var deadLettered = 0
         var revision = 0
         var ready = false
     }
@@ -26,6 +29,13 @@ final class Metrics: Sendable {
     }
 
     func deployRecorded(result: String) { state.withLock { $0.deploys[result, default: 0] += 1 } }
+
+    func deliveryAttempted(succeeded: Bool, deadLettered: Bool) {
+        state.withLock {
+            if succeeded { $0.attemptsSucceeded += 1 } else { $0.attemptsFailed += 1 }
+            if deadLettered { $0.deadLettered += 1 }
+        }
+    }
 
     func setRevision(_ revision: Int, ready: Bool) {
         state.withLock {
@@ -56,6 +66,12 @@ final class Metrics: Sendable {
         for result in ["ok", "no_service_found", "duplicate_deploy", "updated"] {
             out += "reactions_deploys_recorded_total{result=\"\(result)\"} \(s.deploys[result] ?? 0)\n"
         }
+        out += "# HELP reactions_delivery_attempts_total Attempts to deliver a reaction's action, by result.\n"
+        out += "# TYPE reactions_delivery_attempts_total counter\n"
+        out += "reactions_delivery_attempts_total{result=\"succeeded\"} \(s.attemptsSucceeded)\n"
+        out += "reactions_delivery_attempts_total{result=\"failed\"} \(s.attemptsFailed)\n"
+        out += "# HELP reactions_deliveries_dead_lettered_total Deliveries that exhausted their retries.\n"
+        out += "# TYPE reactions_deliveries_dead_lettered_total counter\nreactions_deliveries_dead_lettered_total \(s.deadLettered)\n"
         out += "# HELP reactions_suggestions Unknown service names deploys have used.\n# TYPE reactions_suggestions gauge\n"
         out += "reactions_suggestions \(suggestions)\n"
         out += "# HELP reactions_http_connections Open client connections.\n# TYPE reactions_http_connections gauge\n"

@@ -13,6 +13,9 @@ struct RouteTable: Sendable {
     let services: ServiceIndex
     /// Secrets the revision references that this server cannot resolve (not ready while any).
     let missingSecrets: [String]
+    /// Handed to the store with every event received under this revision; nil when the
+    /// revision has no reactions.
+    let matcher: ReactionMatcher?
 
     static let empty = RouteTable(revision: 0, hash: "", config: Config(), missingSecrets: [])
 
@@ -33,6 +36,7 @@ struct RouteTable: Sendable {
         reactions = ReactionIndex(config: config)
         services = ServiceIndex(config.services)
         self.missingSecrets = missingSecrets
+        matcher = OutboxMatcher.make(reactions, config: config)
     }
 
     init(revision: Revision, secretAvailable: (String) -> Bool) {

@@ -19,6 +19,9 @@ public final class Runtime: Sendable {
         /// How often to look for a newly applied revision.
         public var revisionPollMilliseconds = 500
         public var eventLoops = ProcessInfo.processInfo.activeProcessorCount
+        /// Run the outbox's dispatcher (off only in tests of the receiving half).
+        public var dispatch = true
+        public var deliveryWorkers = 16
 
         public init(statePath: String, environment: [String: String]) {
             self.statePath = statePath
@@ -31,6 +34,9 @@ public final class Runtime: Sendable {
     let metrics = Metrics()
     let log: RequestLog
     let writer: EventWriter
+    let dispatcher: Dispatcher
+    /// Signs the short-lived tokens scripts get; drawn per process, never stored.
+    let tokens = ScopedToken()
     let adminToken: String?
     private let current = Mutex(RouteTable.empty)
     /// Secrets the served revision needs that cannot be resolved yet; re-checked on every
@@ -38,6 +44,7 @@ public final class Runtime: Sendable {
     private let missingSecrets = Mutex<[String]>([])
     private let loadError = Mutex<String?>(nil)
     private let readerStore: Mutex<SQLiteDeployStore>
+    private let outbox: Mutex<SQLiteDeliveryStore>
     private let stateStore: Mutex<SQLiteStateStore>
     private let stopping = Atomic<Bool>(false)
     private let server = Mutex<HTTPServer?>(nil)
@@ -48,9 +55,14 @@ public final class Runtime: Sendable {
         log = RequestLog(enabled: options.requestLogs)
         let writerStore = try SQLiteDeployStore(path: options.statePath)
         try writerStore.disableAutomaticCheckpoints()
-        writer = EventWriter(store: writerStore)
+        var dispatchOptions = Dispatcher.Options()
+        dispatchOptions.workers = max(1, options.deliveryWorkers)
+        let dispatcher = Dispatcher(statePath: options.statePath, options: dispatchOptions, log: log, metrics: metrics)
+        self.dispatcher = dispatcher
+        writer = EventWriter(store: writerStore, queuedDeliveries: { dispatcher.wake() })
         let reader = try SQLiteDeployStore(path: options.statePath)
         readerStore = Mutex(reader)
+        outbox = Mutex(try SQLiteDeliveryStore(path: options.statePath))
         stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
         reload()
     }
@@ -70,6 +82,27 @@ public final class Runtime: Sendable {
 
     func events(type: String?, limit: Int) throws(StoreError) -> [JSON] {
         try readerStore.withLock { s throws(StoreError) in try s.events(type: type, limit: limit) }
+    }
+
+    func deliveries(_ query: DeliveryQuery) throws(StoreError) -> [StoredDelivery] {
+        try outbox.withLock { s throws(StoreError) in try s.deliveries(query) }
+    }
+
+    func delivery(id: String) throws(StoreError) -> StoredDelivery? {
+        try outbox.withLock { s throws(StoreError) in try s.delivery(id: id) }
+    }
+
+    func redeliver(id: String) throws(RedeliverError) -> StoredDelivery {
+        let delivery = try outbox.withLock { s throws(RedeliverError) in try s.redeliver(id: id, now: Timestamp.epochMilliseconds()) }
+        dispatcher.wake()
+        return delivery
+    }
+
+    /// Stores an event received through the admin API, with its deliveries. Returns how many.
+    func record(_ event: CloudEvent, revision: Int, matcher: ReactionMatcher?) throws(StoreError) -> Int {
+        let queued = try readerStore.withLock { s throws(StoreError) in try s.insert(event, revision: revision, matcher: matcher) }
+        if queued > 0 { dispatcher.wake() }
+        return queued
     }
 
     func suggestionCount() -> Int { (try? suggestions().count) ?? 0 }
@@ -150,6 +183,16 @@ public final class Runtime: Sendable {
         }
         thread.name = "revision-watch"
         thread.start()
+        if options.dispatch {
+            // Scripts reach the API on loopback when the server listens on every interface.
+            let host = ["0.0.0.0", "::", ""].contains(options.host) ? "127.0.0.1" : options.host
+            let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)"
+            let snapshots = options.statePath + ".scripts"
+            let executor = DeliveryExecutor(deliverer: HTTPDeliverer(),
+                                            scripts: ScriptInvocationBuilder(snapshotDirectory: snapshots, secrets: secrets),
+                                            secrets: secrets, api: (url, tokens))
+            dispatcher.start(executor: executor, currentRoutes: { [self] in self.routes })
+        }
         log.event("listening", ["address": .string("http://\(options.host):\(server.port)")])
         return server.port
     }
@@ -160,6 +203,7 @@ public final class Runtime: Sendable {
         let server = self.server.withLock { $0 }
         server?.shutdown(graceMilliseconds: graceMilliseconds)
         writer.stop()
+        if options.dispatch { dispatcher.stop(graceMilliseconds: Int(graceMilliseconds)) }
         log.event("stopped")
         log.flush()
     }

@@ -44,14 +44,13 @@ struct WebhookEndpointHandler {
         let event = CloudEvent(id: EventID.make(), source: "/endpoints/\(endpoint.name)", type: EventType.webhookReceived,
                                time: Timestamp.now(), subject: nil,
                                data: .object(["payload": payload, "query": queryJSON, "headers": .object(headers)]), endpoint: endpoint.name)
-        let envelope = event.envelope
-        let firing = routes.reactions.firingIndexes(envelope: envelope, context: TemplateContext(variables: EventVariables.make(envelope: envelope, config: routes.config))).count
-        let record = WebhookEventRecord(event: event, endpoint: endpoint.name, messageID: messageID, receivedAtSeconds: now, revision: routes.revision)
+        let record = WebhookEventRecord(event: event, endpoint: endpoint.name, messageID: messageID, receivedAtSeconds: now,
+                                        revision: routes.revision, matcher: routes.matcher)
         let log = runtime.log
         runtime.writer.submit(record) { result in
             switch result {
-            case .success(.stored(let id)):
-                respond(.json(.accepted, JSON.object(["event_id": .string(id), "reactions": .int(firing)]).compactText))
+            case .success(.stored(let id, let reactions)):
+                respond(.json(.accepted, JSON.object(["event_id": .string(id), "reactions": .int(reactions)]).compactText))
             case .success(.replay(let id)):
                 // The sender retried a message already accepted: acknowledge it again, do nothing twice.
                 respond(.json(.accepted, JSON.object(["event_id": .string(id), "reactions": .int(0), "duplicate": .bool(true)]).compactText))

@@ -9,6 +9,8 @@ public struct DeployRecord: Sendable {
     public var receivedAt: String
     /// The revision the endpoint was served under.
     public var revision: Int
+    /// The reactions of that revision: deliveries are written with the event.
+    public var matcher: ReactionMatcher?
 
     /// Text prepared where the request was parsed, so the single writer only binds and
     /// inserts: the payload as stored, and the event's envelope around its data.
@@ -18,8 +20,9 @@ public struct DeployRecord: Sendable {
     /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`.
     let dataTail: String
 
-    public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int) {
+    public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil) {
         self.endpoint = endpoint
+        self.matcher = matcher
         self.payload = payload
         self.serviceName = serviceName
         self.receivedAt = receivedAt
@@ -128,9 +131,11 @@ public struct WebhookEventRecord: Sendable {
     /// Seconds since the epoch, to forget message ids once they are outside the replay window.
     public var receivedAtSeconds: Int
     public var revision: Int
+    public var matcher: ReactionMatcher?
 
-    public init(event: CloudEvent, endpoint: String, messageID: String?, receivedAtSeconds: Int, revision: Int) {
+    public init(event: CloudEvent, endpoint: String, messageID: String?, receivedAtSeconds: Int, revision: Int, matcher: ReactionMatcher? = nil) {
         self.event = event
+        self.matcher = matcher
         self.endpoint = endpoint
         self.messageID = messageID
         self.receivedAtSeconds = receivedAtSeconds
@@ -139,7 +144,8 @@ public struct WebhookEventRecord: Sendable {
 }
 
 public enum WebhookOutcome: Sendable, Equatable {
-    case stored(eventID: String)
+    /// With the number of deliveries it caused.
+    case stored(eventID: String, reactions: Int)
     /// The message id was accepted before: its event, stored then.
     case replay(eventID: String)
 }

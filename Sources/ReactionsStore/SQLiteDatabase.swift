@@ -80,15 +80,32 @@ final class SQLiteDatabase {
 
     /// Runs `body` in a transaction. `immediate` takes the write lock up front, so two
     /// writers queue on the busy timeout instead of failing halfway.
+    ///
+    /// Statements a body left mid-result are reset before the commit: a statement still
+    /// holding a row keeps its read snapshot open after COMMIT, and the connection's next
+    /// `BEGIN IMMEDIATE` then fails at once (SQLITE_BUSY, no busy wait) as soon as another
+    /// connection has written in between.
     func transaction<T>(immediate: Bool = true, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        resetStatements()
         try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         do {
             let value = try body()
+            resetStatements()
             try execute("COMMIT")
             return value
         } catch {
+            resetStatements()
             try? execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Ends every statement of this connection that is in the middle of a result.
+    func resetStatements() {
+        var statement = sqlite3_next_stmt(handle, nil)
+        while let current = statement {
+            if sqlite3_stmt_busy(current) != 0 { sqlite3_reset(current) }
+            statement = sqlite3_next_stmt(handle, current)
         }
     }
 

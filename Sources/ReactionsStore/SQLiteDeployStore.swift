@@ -69,7 +69,10 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     private lazy var updateStatus = try? db.prepare("UPDATE deploys SET status = ?, updated_at = ?, payload = ? WHERE id = ?")
-    private lazy var insertEvent = try? db.prepare("INSERT INTO events (id, type, time, revision, envelope) VALUES (?, ?, ?, ?, ?)")
+    private lazy var events = EventLog(db)
+
+    /// Deliveries this connection has queued (committed or rolled back) since it opened.
+    public var deliveriesEnqueued: Int { events.enqueued }
     private lazy var findSuggestion = try? db.prepare("SELECT deploys, environments FROM suggestions WHERE service = ?")
     private lazy var insertSuggestion = try? db.prepare(
         "INSERT INTO suggestions (service, endpoint, first_seen, last_seen, deploys, environments) VALUES (?, ?, ?, ?, 1, ?)")
@@ -110,8 +113,9 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     }
 
     private func insertDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> String {
-        try statement(insertEvent).bind(.text(record.eventID), .text(record.payload.status.eventType), .text(record.receivedAt),
-                                        .int(record.revision), .text(record.envelope(deployID: deployID, deployNumber: deployNumber))).run()
+        try events.append(id: record.eventID, type: record.payload.status.eventType, time: record.receivedAt, revision: record.revision,
+                          envelopeText: record.envelope(deployID: deployID, deployNumber: deployNumber),
+                          service: record.serviceName ?? record.payload.service, endpoint: record.endpoint, matcher: record.matcher)
         return record.eventID
     }
 
@@ -136,12 +140,17 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                                data: .object(["service": .string(p.service), "environment": p.environment.map(JSON.string) ?? .null,
                                               "endpoint": .string(record.endpoint)]),
                                service: p.service, environment: p.environment, endpoint: record.endpoint)
-        try insert(event, revision: record.revision)
+        try events.append(id: event.id, type: event.type, time: event.time, revision: record.revision, envelope: event.envelope,
+                          matcher: record.matcher)
     }
 
-    public func insert(_ event: CloudEvent, revision: Int?) throws(StoreError) {
-        try statement(insertEvent).bind(.text(event.id), .text(event.type), .text(event.time), revision.map(SQLiteValue.int) ?? .null,
-                                        .text(event.envelope.compactText)).run()
+    /// Stores one event (and the deliveries it causes) in its own transaction: what
+    /// `reactions emit` and the admin API record.
+    @discardableResult
+    public func insert(_ event: CloudEvent, revision: Int?, matcher: ReactionMatcher? = nil) throws(StoreError) -> Int {
+        try db.transaction { () throws(StoreError) -> Int in
+            try events.append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: event.envelope, matcher: matcher)
+        }
     }
 
     // MARK: Webhook events
@@ -167,8 +176,9 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                     }
                     try statement(insertSeen).bind(.text(record.endpoint), .text(messageID), .text(record.event.id), .int(record.receivedAtSeconds)).run()
                 }
-                try insert(record.event, revision: record.revision)
-                outcomes.append(.stored(eventID: record.event.id))
+                let reactions = try events.append(id: record.event.id, type: record.event.type, time: record.event.time,
+                                                  revision: record.revision, envelope: record.event.envelope, matcher: record.matcher)
+                outcomes.append(.stored(eventID: record.event.id, reactions: reactions))
             }
             return outcomes
         }

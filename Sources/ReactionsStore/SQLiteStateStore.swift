@@ -86,9 +86,8 @@ public final class SQLiteStateStore: StateStore {
                                                   "source": .string(created.source),
                                                   "summary": .object(["add": .int(created.summary.add), "change": .int(created.summary.change),
                                                                       "destroy": .int(created.summary.destroy)])]))
-            try db.prepare("INSERT INTO events (id, type, time, revision, envelope) VALUES (?, ?, ?, ?, ?)")
-                .bind(.text(event.id), .text(event.type), .text(event.time), .int(number), .text(event.envelope.compactText))
-                .run()
+            try EventLog(db).append(id: event.id, type: event.type, time: event.time, revision: number, envelope: event.envelope,
+                                    matcher: commit.matcher)
             return created
         }
     }

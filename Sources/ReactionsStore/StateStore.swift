@@ -39,8 +39,12 @@ public struct RevisionCommit: Sendable {
     public var createdBy: String
     public var source: String
     public var summary: Plan.Summary
+    /// The new revision's reactions, so `config.applied` can fire them in the same transaction.
+    public var matcher: ReactionMatcher?
 
-    public init(document: StateDocument, scripts: [String: [UInt8]], createdBy: String, source: String, summary: Plan.Summary) {
+    public init(document: StateDocument, scripts: [String: [UInt8]], createdBy: String, source: String, summary: Plan.Summary,
+                matcher: ReactionMatcher? = nil) {
+        self.matcher = matcher
         self.document = document
         self.scripts = scripts
         self.createdBy = createdBy

@@ -78,6 +78,39 @@ enum StoreSchema {
         );
         CREATE INDEX webhook_seen_by_age ON webhook_seen(seen_at);
         """,
+        // 4: the outbox (DESIGN §4): one delivery per event and reaction it fires, written in
+        // the event's transaction, and every attempt made for it.
+        """
+        CREATE TABLE deliveries (
+            id              TEXT PRIMARY KEY,
+            event_id        TEXT NOT NULL,
+            event_type      TEXT NOT NULL,
+            reaction        TEXT NOT NULL,
+            revision        INTEGER NOT NULL,
+            status          TEXT NOT NULL,
+            attempts        INTEGER NOT NULL,
+            round_attempts  INTEGER NOT NULL,
+            next_at         INTEGER NOT NULL,
+            created_at      TEXT NOT NULL,
+            updated_at      TEXT NOT NULL,
+            last_error      TEXT
+        );
+        CREATE INDEX deliveries_due ON deliveries(next_at) WHERE status IN ('pending', 'retrying');
+        CREATE INDEX deliveries_by_event ON deliveries(event_id);
+        CREATE INDEX deliveries_by_status ON deliveries(status, created_at);
+        CREATE TABLE attempts (
+            delivery_id     TEXT NOT NULL REFERENCES deliveries(id),
+            number          INTEGER NOT NULL,
+            started_at      TEXT NOT NULL,
+            milliseconds    INTEGER NOT NULL,
+            succeeded       INTEGER NOT NULL,
+            http_status     INTEGER,
+            exit_status     INTEGER,
+            error           TEXT,
+            response        TEXT NOT NULL,
+            PRIMARY KEY (delivery_id, number)
+        );
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

@@ -1,4 +1,5 @@
 import ReactionsCore
+import ReactionsRuntime
 import ReactionsStore
 
 struct ApplyCommand: Command {
@@ -72,7 +73,8 @@ struct ApplyCommand: Command {
         let info = try StateInput.call {
             () throws(StoreError) -> RevisionInfo in
             try store.commit(RevisionCommit(document: document, scripts: plan.scripts, createdBy: Paths.actor(terminal.environment),
-                                            source: source, summary: plan.summary),
+                                            source: source, summary: plan.summary,
+                                            matcher: OutboxMatcher.make(document.config().0)),
                              expectedBase: plan.base?.number)
         }
         let s = plan.summary

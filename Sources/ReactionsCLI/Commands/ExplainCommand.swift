@@ -12,8 +12,10 @@ struct ExplainCommand: Command {
                   Paths.noColorOption],
         discussion: """
         Replays the stored event against the revision it was received under (not the current
-        one), with the same matcher and renderer the runtime uses. Secrets show as
-        «secret NAME». Event ids are in webhook responses, /api/v1/events and the logs.
+        one), with the same matcher and renderer the runtime uses, then shows what the runtime
+        did: each delivery queued for the event with every attempt (status, latency, the start
+        of the response or the script's output). Secrets show as «secret NAME». Event ids are
+        in webhook responses, /api/v1/events and the logs.
         """,
         maxPositionals: 1)
 
@@ -35,9 +37,11 @@ struct ExplainCommand: Command {
         }
         let (config, _) = revision.document.config()
         let run = DryRun(event: envelope, config: config)
+        let deliveries = try attemptedDeliveries(of: id, path: path)
         if args.value("format") == "json" {
             terminal.write(JSON.object([
                 "event": envelope, "revision": .int(number), "reactions": DryRunView.json(run),
+                "deliveries": .array(deliveries.map(\.json)),
             ]).prettyText)
             return ExitCode.ok
         }
@@ -45,6 +49,27 @@ struct ExplainCommand: Command {
             + (envelope["endpoint"]?.stringValue.map { " from endpoint \($0)" } ?? "") + ", under revision \(number).")
         terminal.line(DryRunView.firingSummary(run) + "\n")
         DryRunView.outcomes(run, terminal: terminal)
+        terminal.line("")
+        if deliveries.isEmpty {
+            terminal.line(terminal.style("No deliveries were queued for this event.", .dim))
+        }
+        for delivery in deliveries {
+            terminal.line(terminal.style("Delivery \(delivery.id)", .bold) + " of \(delivery.reaction): "
+                + DeliveriesCommand.status(delivery.status, terminal) + " after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")")
+            AttemptsView.write(delivery.attemptLog, terminal: terminal)
+        }
         return ExitCode.ok
+    }
+
+    /// What the runtime actually did with the event: its deliveries, each with every attempt.
+    static func attemptedDeliveries(of eventID: String, path: String) throws(CLIError) -> [StoredDelivery] {
+        guard let store = try DeployInput.openDeliveries(path) else { return [] }
+        return try StateInput.call { () throws(StoreError) -> [StoredDelivery] in
+            try store.deliveries(DeliveryQuery(eventID: eventID, limit: 1000)).sorted { $0.reaction < $1.reaction }.map { d throws(StoreError) in
+                var full = d
+                full.attemptLog = try store.attempts(of: d.id)
+                return full
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ public enum EventType {
         return isCustom(pattern)
     }
 
-    static func isCustom(_ type: String) -> Bool {
+    public static func isCustom(_ type: String) -> Bool {
         guard type.hasPrefix("custom."), type.count > 7, type.count <= 128 else { return false }
         let rest = type.dropFirst(7)
         return !rest.hasPrefix(".") && !rest.hasSuffix(".") && !rest.contains("..")

@@ -100,10 +100,18 @@ public enum Timestamp {
     }
 
     /// Now, in the same normalized form.
-    public static func now() -> String {
+    public static func now() -> String { format(milliseconds: epochMilliseconds()) }
+
+    /// Milliseconds since the Unix epoch: how the outbox schedules attempts.
+    public static func epochMilliseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        let millis = Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    /// RFC 3339 in UTC with milliseconds.
+    public static func format(milliseconds: Int64) -> String {
+        let millis = Int(milliseconds)
         let seconds = millis / 1000
         let days = seconds / 86_400
         let rest = seconds % 86_400

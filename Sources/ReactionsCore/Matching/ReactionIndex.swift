@@ -76,6 +76,12 @@ public struct ReactionIndex: Sendable {
         return out.filter { i in reactions[i].trigger.endpoint.map { $0 == endpoint } ?? true }
     }
 
+    /// Whether any reaction listens to this kind of event: lets writers skip matching (and
+    /// parsing the envelope) for the events nobody reacts to.
+    public func hasCandidates(type: String, service: String?, endpoint: String?) -> Bool {
+        !candidates(type: type, service: service, endpoint: endpoint).isEmpty
+    }
+
     /// Indexes (into `reactions`) of the reactions that fire for an event. Filters are
     /// evaluated in place: copying a `Reaction` per candidate cost more than matching.
     public func firingIndexes(envelope: JSON, context: TemplateContext) -> [Int] {

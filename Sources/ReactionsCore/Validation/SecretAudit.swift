@@ -43,6 +43,15 @@ public enum SecretAudit {
         return out
     }
 
+    /// The secrets one reaction needs when it runs, including its integration's settings.
+    public static func names(for reaction: Reaction, in config: Config) -> [String] {
+        var names = Set(uses(in: config).filter { $0.resource == reaction.address }.map(\.name))
+        if case .integration(let action) = reaction.action, let integration = config.integration(named: action.integration) {
+            for case .secret(let ref) in integration.settings.values where action.overrides[ref.name] == nil { names.insert(ref.name) }
+        }
+        return names.sorted()
+    }
+
     /// Warnings for secrets that `isAvailable` says cannot be resolved here.
     public static func unresolved(in config: Config, isAvailable: (String) -> Bool) -> [Diagnostic] {
         var reported: Set<String> = []

@@ -1,0 +1,120 @@
+import Foundation
+import ReactionsCore
+import ReactionsStore
+
+/// An applied revision as the dispatcher needs it: each delivery runs its action exactly as
+/// the revision it was matched under declared it, whatever is served now.
+struct RevisionContext: Sendable {
+    let number: Int
+    let config: Config
+    let scripts: [String: [UInt8]]
+    let reactions: [String: Reaction]
+
+    init(_ revision: Revision) {
+        number = revision.info.number
+        config = revision.document.config().0
+        scripts = revision.scripts
+        reactions = Dictionary(config.reactions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+}
+
+/// Runs one attempt of one delivery: renders the action for the event and sends the request
+/// or runs the script. Holds no state between attempts, so workers share one.
+struct DeliveryExecutor: Sendable {
+    let deliverer: HTTPDeliverer
+    let scripts: ScriptInvocationBuilder
+    let secrets: SecretResolver
+    /// The admin API's address as scripts reach it, and the key for their tokens.
+    let api: (url: String, tokens: ScopedToken)?
+
+    struct Result: Sendable {
+        var record: AttemptRecord
+        /// The receiver's `Retry-After`, in seconds.
+        var retryAfter: Int?
+    }
+
+    /// Kept of a script's stdout and stderr, or of a response, per attempt.
+    static let keptOutput = 4096
+
+    func attempt(_ delivery: DueDelivery, reaction: Reaction, revision: RevisionContext, number: Int) -> Result {
+        let startedAt = Timestamp.now()
+        func failure(_ message: String) -> Result {
+            Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
+                                         exitStatus: nil, error: message, response: ""), retryAfter: nil)
+        }
+        // A missing secret is the server's to fix, not the receiver's: fail the attempt (it
+        // is retried on schedule) rather than send a request with a hole in it.
+        let missing = SecretAudit.names(for: reaction, in: revision.config).filter { !secrets.isAvailable($0) }
+        if !missing.isEmpty {
+            return failure("secret \(missing.joined(separator: ", ")) is not available on this server; provide it in the environment or the secrets dir")
+        }
+        let resolver = secrets
+        let context = TemplateContext(variables: EventVariables.make(envelope: delivery.envelope, config: revision.config, reaction: reaction.name,
+                                                                     delivery: (delivery.id, number)),
+                                      secret: { resolver.value($0) })
+        switch reaction.action {
+        case .http(let action):
+            return send(action, context: context, delivery: delivery, startedAt: startedAt, number: number)
+        case .integration(let use):
+            switch IntegrationRequest.make(use, config: revision.config, context: context) {
+            case .success(let action): return send(action, context: context, delivery: delivery, startedAt: startedAt, number: number)
+            case .failure(let error): return failure(error.description)
+            }
+        case .script(let action):
+            return run(action, reaction: reaction, delivery: delivery, revision: revision, startedAt: startedAt, number: number)
+        }
+    }
+
+    private func send(_ action: HTTPAction, context: TemplateContext, delivery: DueDelivery, startedAt: String, number: Int) -> Result {
+        let signing = action.sign.flatMap { secrets.value($0.name) }
+        guard let request = HTTPDeliverer.request(action, context: context, deliveryID: delivery.id, signingSecret: signing,
+                                                  now: Int64(Date().timeIntervalSince1970)) else {
+            return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
+                                                exitStatus: nil, error: "the rendered URL is not valid", response: ""), retryAfter: nil)
+        }
+        let sent = deliverer.send(request, expect: action.expect)
+        return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: sent.milliseconds, succeeded: sent.succeeded,
+                                            httpStatus: sent.status, exitStatus: nil, error: sent.error,
+                                            response: String(sent.response.prefix(Self.keptOutput))),
+                      retryAfter: sent.retryAfter)
+    }
+
+    private func run(_ action: ScriptAction, reaction: Reaction, delivery: DueDelivery, revision: RevisionContext, startedAt: String, number: Int) -> Result {
+        var token: (url: String, token: String)? = nil
+        if let api {
+            let timeout = (action.timeout ?? ScriptAction.defaultTimeout).milliseconds / 1000
+            let claims = ScopedToken.Claims(scope: ScopedToken.Claims.emitScope, expires: Int64(Date().timeIntervalSince1970) + timeout + 60,
+                                            causation: delivery.eventID, depth: delivery.envelope["chaindepth"]?.intValue ?? 0,
+                                            reaction: reaction.name)
+            token = (api.url, api.tokens.mint(claims))
+        }
+        let invocation: ScriptRunner.Invocation
+        do {
+            invocation = try scripts.invocation(action, reaction: reaction.name, envelope: delivery.envelope, config: revision.config,
+                                                scripts: revision.scripts, deliveryID: delivery.id, attempt: number, api: token)
+        } catch {
+            return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
+                                                exitStatus: nil, error: error.description, response: ""), retryAfter: nil)
+        }
+        do {
+            let result = try ScriptRunner().run(invocation)
+            var error: String? = nil
+            let stderr = String(decoding: result.stderr.suffix(Self.keptOutput), as: UTF8.self)
+            if result.timedOut {
+                error = "timed out after \((action.timeout ?? ScriptAction.defaultTimeout).description); the process group was stopped"
+            } else if let status = result.exitStatus, status != 0 {
+                error = "exit status \(status)" + (stderr.isEmpty ? "" : ": " + stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            } else if let signal = result.signal {
+                error = "killed by signal \(signal)"
+            }
+            var output = String(decoding: result.stdout.prefix(Self.keptOutput), as: UTF8.self)
+            if result.truncated { output += "\n[output truncated]" }
+            return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: result.milliseconds, succeeded: result.succeeded,
+                                                httpStatus: nil, exitStatus: result.exitStatus.map(Int.init), error: error, response: output),
+                          retryAfter: nil)
+        } catch {
+            return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
+                                                exitStatus: nil, error: error.description, response: ""), retryAfter: nil)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ReactionsCore
+import ReactionsStore
+
+/// The matcher every writer of events hands the store, so deliveries are queued in the
+/// event's transaction: the runtime for what it receives, `apply` for `config.applied`.
+public enum OutboxMatcher {
+    /// Events caused by reactions carry their chain's depth; past this one they are stored
+    /// but fire nothing, so two reactions that emit each other's events cannot loop.
+    public static let maximumChainDepth = 8
+
+    /// nil when the config has no enabled reactions.
+    public static func make(_ config: Config) -> ReactionMatcher? {
+        make(ReactionIndex(config: config), config: config)
+    }
+
+    static func make(_ index: ReactionIndex, config: Config) -> ReactionMatcher? {
+        guard !index.reactions.isEmpty else { return nil }
+        return ReactionMatcher(
+            mayFire: { type, service, endpoint in index.hasCandidates(type: type, service: service, endpoint: endpoint) },
+            fire: { envelope in
+                guard (envelope["chaindepth"]?.intValue ?? 0) < maximumChainDepth else { return [] }
+                let context = TemplateContext(variables: EventVariables.make(envelope: envelope, config: config))
+                return index.firingIndexes(envelope: envelope, context: context).map { index.reactions[$0].name }
+            })
+    }
+}

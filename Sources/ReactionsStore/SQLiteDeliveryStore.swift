@@ -1,0 +1,166 @@
+import ReactionsCore
+
+/// The outbox as the dispatcher and the `deliveries` command see it: due deliveries, the
+/// attempts made, dead letters, redelivery.
+///
+/// One instance is one SQLite connection; use it from one thread at a time.
+public final class SQLiteDeliveryStore: @unchecked Sendable {
+    private let db: SQLiteDatabase
+    private lazy var events = EventLog(db)
+
+    public init(path: String) throws(StoreError) {
+        db = try SQLiteDatabase(path: path)
+        try StoreSchema.migrate(db)
+    }
+
+    private static let columns = "id, event_id, event_type, reaction, revision, status, attempts, round_attempts, next_at, created_at, updated_at, last_error"
+
+    private func delivery(_ s: SQLiteStatement) throws(StoreError) -> StoredDelivery {
+        guard let status = DeliveryStatus(rawValue: s.text(5)) else { throw .corrupt("delivery \(s.text(0)) has an unknown status \(s.text(5))") }
+        return StoredDelivery(id: s.text(0), eventID: s.text(1), eventType: s.text(2), reaction: s.text(3), revision: s.int(4), status: status,
+                              attempts: s.int(6), roundAttempts: s.int(7), nextAt: Int64(s.int(8)), createdAt: s.text(9), updatedAt: s.text(10),
+                              lastError: s.isNull(11) ? nil : s.text(11))
+    }
+
+    // MARK: Dispatching
+
+    private lazy var selectDue = try? db.prepare("""
+        SELECT d.id, d.event_id, d.reaction, d.revision, d.attempts, d.round_attempts, e.envelope
+        FROM deliveries d JOIN events e ON e.id = d.event_id
+        WHERE d.status IN ('pending', 'retrying') AND d.next_at <= ?
+        ORDER BY d.next_at LIMIT ?
+        """)
+
+    /// Deliveries whose attempt is due, oldest first, leaving out those already running.
+    public func due(now: Int64, excluding running: Set<String>, limit: Int) throws(StoreError) -> [DueDelivery] {
+        guard let s = selectDue else { throw .corrupt("the deliveries table cannot be read; the schema may be damaged") }
+        try s.bind(.int(Int(now)), .int(limit + running.count))
+        var out: [DueDelivery] = []
+        while try s.step() {
+            let id = s.text(0)
+            if running.contains(id) { continue }
+            guard let envelope = try? JSONParser.parse(s.text(6)).json else { throw .corrupt("event \(s.text(1)) cannot be read") }
+            out.append(DueDelivery(id: id, eventID: s.text(1), reaction: s.text(2), revision: s.int(3), attempts: s.int(4),
+                                   roundAttempts: s.int(5), envelope: envelope))
+            if out.count == limit { break }
+        }
+        try s.run()
+        return out
+    }
+
+    /// When the earliest waiting delivery is due, if any.
+    public func nextDue() throws(StoreError) -> Int64? {
+        let s = try db.prepare("SELECT min(next_at) FROM deliveries WHERE status IN ('pending', 'retrying')")
+        guard try s.step(), !s.isNull(0) else { return nil }
+        return Int64(s.int(0))
+    }
+
+    private lazy var insertAttempt = try? db.prepare("""
+        INSERT OR REPLACE INTO attempts (delivery_id, number, started_at, milliseconds, succeeded, http_status, exit_status, error, response)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    private lazy var updateDelivery = try? db.prepare("""
+        UPDATE deliveries SET status = ?, attempts = attempts + 1, round_attempts = round_attempts + 1, next_at = ?,
+        updated_at = ?, last_error = ? WHERE id = ?
+        """)
+
+    /// Records finished attempts and their consequences in one transaction (one fsync for
+    /// every attempt that finished meanwhile).
+    public func record(_ outcomes: [AttemptOutcome]) throws(StoreError) {
+        guard let insertAttempt, let updateDelivery else { throw .corrupt("the attempts table cannot be written; the schema may be damaged") }
+        try db.transaction { () throws(StoreError) in
+            let now = Timestamp.now()
+            for outcome in outcomes {
+                let a = outcome.attempt
+                try insertAttempt.bind(.text(outcome.deliveryID), .int(a.number), .text(a.startedAt), .int(a.milliseconds), .int(a.succeeded ? 1 : 0),
+                                       a.httpStatus.map(SQLiteValue.int) ?? .null, a.exitStatus.map(SQLiteValue.int) ?? .null,
+                                       a.error.map(SQLiteValue.text) ?? .null, .text(a.response)).run()
+                let status: DeliveryStatus
+                var nextAt: Int64 = 0
+                switch outcome.next {
+                case .delivered: status = .delivered
+                case .retry(let at): status = .retrying; nextAt = at
+                case .failed(let event, let revision, let matcher):
+                    status = .failed
+                    try events.append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: event.envelope, matcher: matcher)
+                }
+                try updateDelivery.bind(.text(status.rawValue), .int(Int(nextAt)), .text(now), a.error.map(SQLiteValue.text) ?? .null,
+                                        .text(outcome.deliveryID)).run()
+            }
+        }
+    }
+
+    // MARK: Reading and redelivery
+
+    public func deliveries(_ query: DeliveryQuery) throws(StoreError) -> [StoredDelivery] {
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        if let status = query.status { conditions.append("status = ?"); values.append(.text(status.rawValue)) }
+        if let reaction = query.reaction { conditions.append("reaction = ?"); values.append(.text(reaction)) }
+        if let event = query.eventID { conditions.append("event_id = ?"); values.append(.text(event)) }
+        var sql = "SELECT \(Self.columns) FROM deliveries"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        values.append(.int(query.limit))
+        let s = try db.prepare(sql)
+        try s.bind(values)
+        var out: [StoredDelivery] = []
+        while try s.step() { out.append(try delivery(s)) }
+        return out
+    }
+
+    /// One delivery with every attempt, oldest first.
+    public func delivery(id: String) throws(StoreError) -> StoredDelivery? {
+        let s = try db.prepare("SELECT \(Self.columns) FROM deliveries WHERE id = ?")
+        try s.bind(.text(id))
+        guard try s.step() else { return nil }
+        var found = try delivery(s)
+        try s.run()
+        found.attemptLog = try attempts(of: id)
+        return found
+    }
+
+    public func attempts(of id: String) throws(StoreError) -> [AttemptRecord] {
+        let s = try db.prepare("""
+            SELECT number, started_at, milliseconds, succeeded, http_status, exit_status, error, response
+            FROM attempts WHERE delivery_id = ? ORDER BY number
+            """)
+        try s.bind(.text(id))
+        var out: [AttemptRecord] = []
+        while try s.step() {
+            out.append(AttemptRecord(number: s.int(0), startedAt: s.text(1), milliseconds: s.int(2), succeeded: s.int(3) != 0,
+                                     httpStatus: s.isNull(4) ? nil : s.int(4), exitStatus: s.isNull(5) ? nil : s.int(5),
+                                     error: s.isNull(6) ? nil : s.text(6), response: s.text(7)))
+        }
+        return out
+    }
+
+    /// Queues a delivered or dead-lettered delivery again, with a fresh retry budget. Its
+    /// id (the receiver's `webhook-id`) stays, so a receiver that deduplicates still can.
+    public func redeliver(id: String, now: Int64) throws(RedeliverError) -> StoredDelivery {
+        do {
+            return try db.transaction { () throws(StoreError) -> Result<StoredDelivery, RedeliverError> in
+                guard let current = try delivery(id: id) else { return .failure(.notFound(id)) }
+                if current.status == .pending || current.status == .retrying { return .failure(.alreadyQueued(id, current.status)) }
+                try db.prepare("UPDATE deliveries SET status = 'pending', round_attempts = 0, next_at = ?, updated_at = ? WHERE id = ?")
+                    .bind(.int(Int(now)), .text(Timestamp.format(milliseconds: now)), .text(id)).run()
+                guard let updated = try delivery(id: id) else { return .failure(.notFound(id)) }
+                return .success(updated)
+            }.get()
+        } catch let error as RedeliverError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(.corrupt("\(error)"))
+        }
+    }
+
+    /// Deliveries by status, for `/metrics`.
+    public func counts() throws(StoreError) -> [DeliveryStatus: Int] {
+        let s = try db.prepare("SELECT status, count(*) FROM deliveries GROUP BY status")
+        var out: [DeliveryStatus: Int] = [:]
+        while try s.step() { if let status = DeliveryStatus(rawValue: s.text(0)) { out[status] = s.int(1) } }
+        return out
+    }
+}
