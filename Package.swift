@@ -30,6 +30,6 @@ let package = Package(
         .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore", "HTTPServer"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
         // Depends on the executable so `swift test` builds the binary these tests run.
-        .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore"]),
+        .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore", "ReactionsRuntime", "HTTPServer"]),
     ]
 )

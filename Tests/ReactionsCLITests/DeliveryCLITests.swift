@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import ReactionsCore
+
+/// The delivery half end to end: the built binary serving, a loopback receiver, the outbox
+/// in a real state file, and the commands that read it.
+@Suite struct DeliveryCLITests {
+    static let services = #""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#
+
+    func httpReaction(_ name: String, url: String, events: String = #"["deploy.succeeded"]"#, body: String = ##"{"n": "#{deploy.deploy_number}", "text": "#{deploy.description}"}"##,
+                      retry: String = #"{"max_attempts": 3, "initial_delay": "200ms", "max_delay": "400ms"}"#) -> String {
+        ##"{"name": "\##(name)", "when": {"events": \##(events)}, "retry": \##(retry), "then": {"http": {"method": "POST", "url": "\##(url)", "headers": {"X-Env": "#{event.environment}"}, "body": \##(body)}}}"##
+    }
+
+    func deliveries(_ cli: CLI, _ extra: [String] = []) throws -> [JSON] {
+        try JSONParser.parse(try cli.run(["deliveries", "--state", cli.state, "--format", "json"] + extra).stdout).json.arrayValue ?? []
+    }
+
+    @Test func aDeployFiresAnHTTPReactionWithTheDeliveryIDAsWebhookID() async throws {
+        let receiver = try Receiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        try cli.writeConfig(Self.services + ", \"reactions\": [" + httpReaction("mark", url: receiver.url + "/markers/#{deploy.service}") + "]")
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config])
+        defer { _ = server.stop() }
+        let response = try await server.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody(number: "42"))
+        #expect(response.status == 202)
+        let got = try await receiver.wait(for: 1)
+        #expect(got.count == 1)
+        let request = try #require(got.first)
+        #expect(request.method == "POST")
+        #expect(request.head.target == "/markers/shopping_cart")
+        #expect(request.headers["x-env"] == "Production")
+        #expect(String(decoding: request.body, as: UTF8.self) == #"{"n":"42","text":"Deployed by CI Pipeline"}"#)
+        #expect(try await eventually { try deliveries(cli).first?["status"] == .string("delivered") })
+        let delivery = try #require(try deliveries(cli).first)
+        #expect(delivery["id"]?.stringValue == request.headers["webhook-id"])
+        #expect(delivery["attempts"] == .int(1) && delivery["reaction"] == .string("mark") && delivery["event_type"] == .string("deploy.succeeded"))
+        // explain shows what happened to the recorded event, attempt by attempt.
+        let eventID = try #require(delivery["event_id"]?.stringValue)
+        let explained = try JSONParser.parse(try cli.run(["explain", eventID, "--state", cli.state, "--format", "json"]).stdout).json
+        let attempt = explained["deliveries"]?.arrayValue?.first?["attempt_log"]?.arrayValue?.first
+        #expect(attempt?["http_status"] == .int(200) && attempt?["succeeded"] == .bool(true) && attempt?["response"] == .string("thanks"))
+        let text = try cli.run(["explain", eventID, "--state", cli.state])
+        #expect(text.stdout.contains("of mark: delivered after 1 attempt") && text.stdout.contains("HTTP 200"), "\(text)")
+        // Nothing fires twice: one event, one delivery, one request.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(receiver.requests.count == 1)
+    }
+
+    @Test func failuresAreRetriedThenDeadLetteredWithReactionFailedAndCanBeRetried() async throws {
+        let flaky = try Receiver(answers: [500])
+        let down = try Receiver(answers: [503, 503])
+        let alerts = try Receiver()
+        defer { flaky.stop(); down.stop(); alerts.stop() }
+        let cli = try CLI()
+        let reactions = [
+            httpReaction("flaky", url: flaky.url + "/hook"),
+            httpReaction("doomed", url: down.url + "/hook", retry: #"{"max_attempts": 2, "initial_delay": "200ms"}"#),
+            httpReaction("alert-on-failure", url: alerts.url + "/alerts", events: #"["reaction.failed"]"#,
+                         body: ##"{"reaction": "#{failure.reaction}", "attempts": "#{failure.attempts}", "error": "#{failure.error}"}"##),
+        ]
+        try cli.writeConfig(Self.services + ", \"reactions\": [" + reactions.joined(separator: ",") + "]")
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config])
+        defer { _ = server.stop() }
+        #expect(try await server.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
+
+        // flaky: 500, then 200 on the retry, with the same webhook-id both times.
+        let flakyRequests = try await flaky.wait(for: 2)
+        #expect(flakyRequests.count == 2)
+        #expect(Set(flakyRequests.map { $0.headers["webhook-id"] ?? "" }).count == 1)
+        // doomed: two attempts, then a dead letter whose reaction.failed event fires the alert.
+        let alert = try #require(try await alerts.wait(for: 1).first)
+        #expect(String(decoding: alert.body, as: UTF8.self) == #"{"reaction":"doomed","attempts":2,"error":"unexpected status 503"}"#)
+        #expect(down.requests.count == 2)
+        #expect(try await eventually { try deliveries(cli, ["--reaction", "flaky"]).first?["status"] == .string("delivered") })
+        let failed = try deliveries(cli, ["--status", "failed"])
+        #expect(failed.map { $0["reaction"] } == [.string("doomed")])
+        #expect(failed.first?["attempts"] == .int(2) && failed.first?["last_error"] == .string("unexpected status 503"))
+        let shown = try cli.run(["deliveries", "show", try #require(failed.first?["id"]?.stringValue), "--state", cli.state])
+        #expect(shown.stdout.contains("#1") && shown.stdout.contains("#2") && shown.stdout.contains("HTTP 503"), "\(shown)")
+        let list = try cli.run(["deliveries", "--state", cli.state, "--status", "failed"])
+        #expect(list.stdout.contains("doomed") && list.stdout.contains("failed"))
+
+        // Redelivery: the receiver is back (200 now); the same delivery goes out again.
+        let id = try #require(failed.first?["id"]?.stringValue)
+        let retried = try cli.run(["deliveries", "retry", id, "--state", cli.state])
+        #expect(retried.code == 0, "\(retried)")
+        let third = try await down.wait(for: 3)
+        #expect(third.count == 3 && third.last?.headers["webhook-id"] == id)
+        #expect(try await eventually { try deliveries(cli, ["--reaction", "doomed"]).first?["status"] == .string("delivered") })
+        #expect(try deliveries(cli, ["--reaction", "doomed"]).first?["attempts"] == .int(3))
+        let unknown = try cli.run(["deliveries", "retry", "no-such-delivery", "--state", cli.state])
+        #expect(unknown.code == 1 && unknown.stderr.contains("there is no delivery no-such-delivery"))
+        #expect(server.log.contains { $0.contains("dead-lettered") })
+    }
+
+    @Test func retryingDeliveriesResumeAfterKill9() async throws {
+        let receiver = try Receiver(answers: Array(repeating: 503, count: 1000))
+        defer { receiver.stop() }
+        let cli = try CLI()
+        try cli.writeConfig(Self.services + ", \"reactions\": [" + httpReaction("mark", url: receiver.url + "/m",
+                                                                                 retry: #"{"max_attempts": 50, "initial_delay": "300ms", "max_delay": "300ms"}"#) + "]")
+        let first = try ServeProcess(cli, arguments: ["--config", cli.config, "--no-request-log"])
+        #expect(try await first.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
+        #expect(try await receiver.wait(for: 2).count >= 2)
+        _ = first.stop(signal: SIGKILL)
+        let before = try #require(try deliveries(cli).first)
+        #expect(before["status"] == .string("retrying"))
+        // The receiver recovers while reactions is down; the restarted server finishes the job.
+        receiver.script.withLock { $0 = [] }
+        let seen = receiver.requests.count
+        let second = try ServeProcess(cli, arguments: ["--no-request-log"])
+        defer { _ = second.stop() }
+        #expect(try await eventually { try deliveries(cli).first?["status"] == .string("delivered") })
+        let after = try #require(try deliveries(cli).first)
+        #expect(after["id"] == before["id"])
+        #expect(receiver.requests.count == seen + 1)
+        #expect(Set(receiver.requests.map { $0.headers["webhook-id"] ?? "" }) == [before["id"]?.stringValue ?? "?"])
+    }
+
+    @Test func applyFiresConfigAppliedReactions() async throws {
+        let receiver = try Receiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        try cli.writeConfig(Self.services + ", \"reactions\": [" + httpReaction("announce", url: receiver.url + "/applied", events: #"["config.applied"]"#,
+                                                                                 body: ##"{"revision": "#{revision.number}", "by": "#{revision.created_by}"}"##) + "]")
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config])
+        defer { _ = server.stop() }
+        let got = try await receiver.wait(for: 1)
+        #expect(got.count == 1)
+        #expect(got.first.map { String(decoding: $0.body, as: UTF8.self) } == #"{"revision":1,"by":"tester"}"#)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Synchronization
+import Testing
+import ReactionsCore
+@testable import ReactionsStore
+
+@Suite struct OutboxTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactions-outbox-\(UUID().uuidString)/state.db").path
+
+    func deploy(_ service: String = "cart", dedup: String? = nil, matcher: ReactionMatcher?) throws -> DeployRecord {
+        var body: [String: JSON] = ["service": .string(service), "description": .string("d"), "deployed_at": .string("2019-02-01 13:28:33"),
+                                    "deployer": .object(["name": .string("M")]), "environment": .string("Production")]
+        if let dedup { body["dedup_id"] = .string(dedup) }
+        let payload = try DeployPayload.parse(Array(JSON.sortedObject(body).compactText.utf8)).get()
+        return DeployRecord(endpoint: "ci", payload: payload, serviceName: service, receivedAt: Timestamp.now(), revision: 1, matcher: matcher)
+    }
+
+    /// Fires `reactions` for deploys of `cart`, and counts how often it parsed an envelope.
+    final class Probe: Sendable {
+        let parsed = Atomic<Int>(0)
+        func matcher(_ reactions: [String]) -> ReactionMatcher {
+            ReactionMatcher(mayFire: { type, service, _ in type.hasPrefix("deploy.") && service == "cart" },
+                            fire: { [self] envelope in
+                                parsed.add(1, ordering: .relaxed)
+                                return envelope["data"]?["service"] == .string("cart") ? reactions : []
+                            })
+        }
+    }
+
+    @Test func deliveriesAreQueuedWithTheirEventAndOnlyForFiringReactions() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let probe = Probe()
+        let matcher = probe.matcher(["mark", "notify"])
+        _ = try store.record([try deploy(matcher: matcher), try deploy("search", matcher: matcher), try deploy(matcher: nil)])
+        #expect(probe.parsed.load(ordering: .relaxed) == 1, "events no reaction listens to are never parsed")
+        let outbox = try SQLiteDeliveryStore(path: path)
+        let queued = try outbox.deliveries(DeliveryQuery())
+        #expect(queued.map(\.reaction).sorted() == ["mark", "notify"])
+        #expect(Set(queued.map(\.eventID)).count == 1)
+        #expect(queued.allSatisfy { $0.status == .pending && $0.attempts == 0 && $0.revision == 1 && $0.eventType == "deploy.succeeded" })
+        let event = try #require(try store.event(id: queued[0].eventID))
+        #expect(event.envelope["type"] == .string("deploy.succeeded"))
+        // A duplicate deploy is not a new event: nothing more is queued.
+        _ = try store.record([try deploy(dedup: "x", matcher: matcher)])
+        _ = try store.record([try deploy(dedup: "x", matcher: matcher)])
+        #expect(try outbox.deliveries(DeliveryQuery()).count == 4)
+        #expect(store.deliveriesEnqueued == 4)
+    }
+
+    @Test func attemptsMoveDeliveriesAlongAndDeadLettersRaiseAnEventInTheSameTransaction() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try deploy(matcher: Probe().matcher(["a", "b", "c"]))])
+        let outbox = try SQLiteDeliveryStore(path: path)
+        let now = Timestamp.epochMilliseconds()
+        let due = try outbox.due(now: now, excluding: [], limit: 10)
+        #expect(due.count == 3 && due.allSatisfy { $0.envelope["type"] == .string("deploy.succeeded") })
+        #expect(try outbox.due(now: now, excluding: Set(due.map(\.id)), limit: 10).isEmpty, "running deliveries are not handed out twice")
+        let byReaction = Dictionary(uniqueKeysWithValues: due.map { ($0.reaction, $0.id) })
+        let idA = try #require(byReaction["a"]), idB = try #require(byReaction["b"]), idC = try #require(byReaction["c"])
+        func attempt(_ n: Int, ok: Bool) -> AttemptRecord {
+            AttemptRecord(number: n, startedAt: Timestamp.now(), milliseconds: 3, succeeded: ok, httpStatus: ok ? 200 : 500, exitStatus: nil,
+                          error: ok ? nil : "unexpected status 500", response: ok ? "fine" : "boom")
+        }
+        let deadLetter = CloudEvent(id: EventID.make(), source: "/reactions/c", type: EventType.reactionFailed, time: Timestamp.now(),
+                                    subject: "c", data: .object(["reaction": .string("c")]), chainDepth: 1)
+        let onFailure = ReactionMatcher(mayFire: { type, _, _ in type == EventType.reactionFailed }, fire: { _ in ["page-someone"] })
+        try outbox.record([
+            AttemptOutcome(deliveryID: idA, attempt: attempt(1, ok: true), next: .delivered),
+            AttemptOutcome(deliveryID: idB, attempt: attempt(1, ok: false), next: .retry(at: now + 60_000)),
+            AttemptOutcome(deliveryID: idC, attempt: attempt(1, ok: false),
+                           next: .failed(deadLetter, revision: 1, matcher: onFailure)),
+        ])
+        let a = try #require(try outbox.delivery(id: idA))
+        #expect(a.status == .delivered && a.attempts == 1 && a.attemptLog.first?.response == "fine")
+        let b = try #require(try outbox.delivery(id: idB))
+        #expect(b.status == .retrying && b.nextAt == now + 60_000 && b.lastError == "unexpected status 500")
+        #expect(try outbox.due(now: now + 59_999, excluding: [], limit: 10).map(\.reaction) == ["page-someone"])
+        #expect(try outbox.due(now: now + 60_000, excluding: [], limit: 10).map(\.reaction).sorted() == ["b", "page-someone"])
+        #expect(try outbox.nextDue() ?? 0 <= now + 60_000)
+        #expect(try outbox.deliveries(DeliveryQuery(status: .failed)).map(\.reaction) == ["c"])
+        #expect(try store.event(id: deadLetter.id)?.envelope["type"] == .string(EventType.reactionFailed))
+        #expect(try outbox.counts() == [.delivered: 1, .retrying: 1, .failed: 1, .pending: 1])
+    }
+
+    @Test func redeliveryRequeuesWithAFreshBudgetAndKeepsTheID() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try deploy(matcher: Probe().matcher(["a"]))])
+        let outbox = try SQLiteDeliveryStore(path: path)
+        let id = try #require(try outbox.deliveries(DeliveryQuery()).first?.id)
+        #expect(throws: RedeliverError.alreadyQueued(id, .pending)) { try outbox.redeliver(id: id, now: 0) }
+        #expect(throws: RedeliverError.notFound("nope")) { try outbox.redeliver(id: "nope", now: 0) }
+        let failure = CloudEvent(id: EventID.make(), source: "/reactions/a", type: EventType.reactionFailed, time: Timestamp.now(), subject: "a", data: .null)
+        try outbox.record([AttemptOutcome(deliveryID: id, attempt: AttemptRecord(number: 1, startedAt: Timestamp.now(), milliseconds: 1, succeeded: false,
+                                                                              httpStatus: nil, exitStatus: 1, error: "exit status 1", response: ""),
+                                          next: .failed(failure, revision: 1, matcher: nil))])
+        let requeued = try outbox.redeliver(id: id, now: 1234)
+        #expect(requeued.id == id && requeued.status == .pending && requeued.attempts == 1 && requeued.roundAttempts == 0 && requeued.nextAt == 1234)
+        #expect(try outbox.due(now: 1234, excluding: [], limit: 5).first?.attempts == 1)
+    }
+
+    /// A statement left in the middle of its rows kept a read snapshot open after COMMIT, so
+    /// the connection's next write failed at once ("database is locked") whenever another
+    /// connection had written in between. Seen as 500s to concurrent deploys once the
+    /// dispatcher wrote to the same file.
+    @Test func aStatementLeftMidRowDoesNotFailTheNextTransaction() throws {
+        let first = try SQLiteDatabase(path: path)
+        try first.execute("CREATE TABLE t (v INTEGER)")
+        try first.execute("INSERT INTO t VALUES (1), (2), (3)")
+        let other = try SQLiteDatabase(path: path)
+        let reader = try first.prepare("SELECT v FROM t")
+        try first.transaction { () throws(StoreError) in
+            #expect(try reader.step())
+            try first.execute("INSERT INTO t VALUES (4)")
+        }
+        try other.transaction { () throws(StoreError) in try other.execute("INSERT INTO t VALUES (5)") }
+        try first.transaction { () throws(StoreError) in try first.execute("INSERT INTO t VALUES (6)") }
+        let count = try first.prepare("SELECT count(*) FROM t")
+        #expect(try count.step() && count.int(0) == 6)
+    }
+}
