@@ -54,10 +54,10 @@ struct DeliveryExecutor: Sendable {
                                       secret: { resolver.value($0) })
         switch reaction.action {
         case .http(let action):
-            return send(action, context: context, delivery: delivery, startedAt: startedAt, number: number)
+            return send(action.render(context), delivery: delivery, startedAt: startedAt, number: number)
         case .integration(let use):
             switch IntegrationRequest.make(use, config: revision.config, context: context) {
-            case .success(let action): return send(action, context: context, delivery: delivery, startedAt: startedAt, number: number)
+            case .success(let request): return send(request, delivery: delivery, startedAt: startedAt, number: number)
             case .failure(let error): return failure(error.description)
             }
         case .script(let action):
@@ -65,14 +65,14 @@ struct DeliveryExecutor: Sendable {
         }
     }
 
-    private func send(_ action: HTTPAction, context: TemplateContext, delivery: DueDelivery, startedAt: String, number: Int) -> Result {
-        let signing = action.sign.flatMap { secrets.value($0.name) }
-        guard let request = HTTPDeliverer.request(action, context: context, deliveryID: delivery.id, signingSecret: signing,
+    private func send(_ rendered: RenderedRequest, delivery: DueDelivery, startedAt: String, number: Int) -> Result {
+        let signing = rendered.signWith.flatMap { secrets.value($0.name) }
+        guard let request = HTTPDeliverer.request(rendered, deliveryID: delivery.id, signingSecret: signing,
                                                   now: Int64(Date().timeIntervalSince1970)) else {
             return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
                                                 exitStatus: nil, error: "the rendered URL is not valid", response: ""), retryAfter: nil)
         }
-        let sent = deliverer.send(request, expect: action.expect)
+        let sent = deliverer.send(request, expect: rendered.expect)
         return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: sent.milliseconds, succeeded: sent.succeeded,
                                             httpStatus: sent.status, exitStatus: nil, error: sent.error,
                                             response: String(sent.response.prefix(Self.keptOutput))),

@@ -38,17 +38,20 @@ final class HTTPDeliverer: NSObject, URLSessionTaskDelegate, @unchecked Sendable
         completionHandler(nil)
     }
 
-    /// The request exactly as it will be sent (also what `simulate` would show, with real secrets).
-    static func request(_ action: HTTPAction, context: TemplateContext, deliveryID: String, signingSecret: String?, now: Int64) -> URLRequest? {
-        guard let url = URL(string: action.url.render(context, for: .url)) else { return nil }
-        var request = URLRequest(url: url, timeoutInterval: (action.timeout ?? HTTPAction.defaultTimeout).seconds)
-        request.httpMethod = action.method
-        for header in action.headers { request.setValue(header.value.render(context, for: .header), forHTTPHeaderField: header.name) }
+    /// The request exactly as it goes on the wire: `webhook-id` is the delivery id, and with a
+    /// signing secret the Standard Webhooks headers sign exactly the body bytes sent.
+    static func request(_ rendered: RenderedRequest, deliveryID: String, signingSecret: String?, now: Int64) -> URLRequest? {
+        guard let url = URL(string: rendered.url), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil else {
+            return nil
+        }
+        var request = URLRequest(url: url, timeoutInterval: Double(rendered.timeout.milliseconds) / 1000)
+        request.httpMethod = rendered.method
+        for header in rendered.headers { request.setValue(header.value, forHTTPHeaderField: header.name) }
         request.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         request.setValue(deliveryID, forHTTPHeaderField: "webhook-id")
         var body: [UInt8] = []
-        if let template = action.body {
-            body = JSONWriter(style: .compact).bytes(template.render(context))
+        if let json = rendered.body {
+            body = JSONWriter(style: .compact).bytes(json)
             if request.value(forHTTPHeaderField: "Content-Type") == nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
             request.httpBody = Data(body)
         }
@@ -57,6 +60,11 @@ final class HTTPDeliverer: NSObject, URLSessionTaskDelegate, @unchecked Sendable
             request.setValue(signer.sign(id: deliveryID, timestamp: now, body: body), forHTTPHeaderField: "webhook-signature")
         }
         return request
+    }
+
+    /// An `http` action's request for the event in `context`.
+    static func request(_ action: HTTPAction, context: TemplateContext, deliveryID: String, signingSecret: String?, now: Int64) -> URLRequest? {
+        request(action.render(context), deliveryID: deliveryID, signingSecret: signingSecret, now: now)
     }
 
     /// Sends and waits (the dispatcher runs attempts on its own threads).

@@ -131,4 +131,29 @@ import ReactionsCore
         #expect(got.count == 1)
         #expect(got.first.map { String(decoding: $0.body, as: UTF8.self) } == #"{"revision":1,"by":"tester"}"#)
     }
+
+    @Test func anIntegrationReactionSendsTheCatalogsRequestWithTheSecretResolvedAtUse() async throws {
+        let receiver = try Receiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        try cli.writeConfig(Self.services + ##"""
+            , "integrations": [{"name": "team-slack", "template": "slack-message", "settings": {"webhook_url": {"secret": "SLACK_WEBHOOK_URL"}}}],
+            "reactions": [{"name": "tell-slack", "when": {"events": ["deploy.succeeded"]}, "then": {"integration": "team-slack", "overrides": {"text": "#{event.service} #{deploy.deploy_number} is live"}}}]
+            """##)
+        let hook = receiver.url + "/services/T000/B000/secret-part"
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["SLACK_WEBHOOK_URL": hook])
+        defer { _ = server.stop() }
+        #expect(try await server.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody(number: "7")).status == 202)
+        let got = try #require(try await receiver.wait(for: 1).first)
+        #expect(got.head.target == "/services/T000/B000/secret-part")
+        #expect(String(decoding: got.body, as: UTF8.self) == #"{"text":"shopping-cart 7 is live"}"#)
+        #expect(try await eventually { try deliveries(cli).first?["status"] == .string("delivered") })
+        // The webhook URL is the secret: it is in neither the state nor what the CLI shows.
+        let explained = try cli.run(["explain", try #require(try deliveries(cli).first?["event_id"]?.stringValue), "--state", cli.state])
+        #expect(explained.stdout.contains("«secret SLACK_WEBHOOK_URL»") && !explained.stdout.contains("secret-part"), "\(explained)")
+        for file in [cli.state, cli.state + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("secret-part"), "\(file) holds the secret")
+        }
+    }
 }

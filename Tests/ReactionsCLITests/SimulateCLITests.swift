@@ -20,7 +20,9 @@ import ReactionsCore
         #expect(production.stdout.contains("Authorization: Bearer «secret MONITOR_TOKEN»"))
         #expect(!production.stdout.contains("real-monitor-token-value"), "a dry run never reads secrets")
         #expect(production.stdout.contains(#""deploy_number": "12""#))
-        #expect(production.stdout.contains(#"revision = "abc123""#), "integration settings are rendered for the event")
+        #expect(production.stdout.contains("POST https://api.newrelic.com/v2/applications/12345/deployments.json"), "integrations render their vendor's request")
+        #expect(production.stdout.contains("X-Api-Key: «secret NEW_RELIC_API_KEY»"))
+        #expect(production.stdout.contains(#""revision": "abc123""#), "integration settings are rendered for the event")
 
         let staging = try cli.run(["simulate", "--config", Self.examples, "--deploy", try deploy(cli, environment: "Staging"), "--format", "json"])
         let json = try JSONParser.parse(staging.stdout).json

@@ -31,14 +31,7 @@ enum DryRunView {
     static func describe(_ action: JSON) -> [String] {
         switch action["kind"]?.stringValue {
         case "http":
-            var lines = ["\(action["method"]?.stringValue ?? "POST") \(action["url"]?.stringValue ?? "")"]
-            for header in action["headers"]?.objectMembers ?? [] { lines.append("\(header.key): \(header.value.stringValue ?? "")") }
-            if let body = action["body"], body != .null {
-                lines.append("")
-                lines += body.prettyText.split(separator: "\n").map(String.init)
-            }
-            lines.append("(timeout \(action["timeout"]?.stringValue ?? "10s")\(action["signed"] == .bool(true) ? ", signed with Standard Webhooks" : ""))")
-            return lines
+            return request(action)
         case "script":
             let argv = ([action["interpreter"]?.stringValue, action["path"]?.stringValue].compactMap { $0 }
                 + (action["args"]?.arrayValue ?? []).compactMap(\.stringValue)).map { JSONWriter.quoted($0) }
@@ -46,9 +39,21 @@ enum DryRunView {
             for variable in action["env"]?.objectMembers ?? [] { lines.append("env \(variable.key)=\(variable.value.stringValue ?? "")") }
             return lines
         default:
-            var lines = ["integration \(action["integration"]?.stringValue ?? "") (\(action["template"]?.stringValue ?? "?"))"]
-            for setting in action["settings"]?.objectMembers ?? [] { lines.append("\(setting.key) = \(setting.value.compactText)") }
-            return lines
+            let title = "integration \(action["integration"]?.stringValue ?? "") (\(action["template"]?.stringValue ?? "?"))"
+            if let error = action["error"]?.stringValue { return [title, "cannot render: \(error)"] }
+            return [title] + request(action)
         }
+    }
+
+    /// An outgoing request as it would go on the wire (secrets as «secret NAME»).
+    static func request(_ action: JSON) -> [String] {
+        var lines = ["\(action["method"]?.stringValue ?? "POST") \(action["url"]?.stringValue ?? "")"]
+        for header in action["headers"]?.objectMembers ?? [] { lines.append("\(header.key): \(header.value.stringValue ?? "")") }
+        if let body = action["body"], body != .null {
+            lines.append("")
+            lines += body.prettyText.split(separator: "\n").map(String.init)
+        }
+        lines.append("(timeout \(action["timeout"]?.stringValue ?? "10s")\(action["signed"] == .bool(true) ? ", signed with Standard Webhooks" : ""))")
+        return lines
     }
 }

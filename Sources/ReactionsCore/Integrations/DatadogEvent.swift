@@ -13,4 +13,15 @@ struct DatadogEvent: IntegrationTemplate {
         IntegrationParameter("tags", .textList, "Extra tags such as `team:checkout`; `service:` and `env:` are added."),
         IntegrationParameter("alert_type", default: .string("info"), allowed: ["info", "success", "warning", "error"], "The event's alert type."),
     ]
+
+    func request(_ s: IntegrationSettings) -> RenderedRequest {
+        var tags: [String] = []
+        if let service = s.event("event.service")?.stringValue { tags.append("service:\(service)") }
+        if let environment = s.event("event.environment")?.stringValue { tags.append("env:\(environment)") }
+        tags += s.list("tags")
+        return RenderedRequest(method: "POST", url: "https://api.\(s.text("site"))/api/v1/events",
+                               headers: jsonHeaders(("DD-API-KEY", s.secret("api_key"))),
+                               body: .object([.init("title", .string(s.text("title"))), .init("text", .string(s.text("text"))),
+                                              .init("tags", .array(tags.map(JSON.string))), .init("alert_type", .string(s.text("alert_type")))]))
+    }
 }

@@ -10,4 +10,15 @@ struct GrafanaAnnotation: IntegrationTemplate {
         IntegrationParameter("tags", .textList, "Tags; `deploy`, the service and the environment are added."),
         IntegrationParameter("dashboard_uid", "Limit the annotation to one dashboard."),
     ]
+
+    func request(_ s: IntegrationSettings) -> RenderedRequest {
+        var tags = ["deploy"]
+        if let service = s.event("event.service")?.stringValue { tags.append(service) }
+        if let environment = s.event("event.environment")?.stringValue { tags.append(environment) }
+        tags += s.list("tags")
+        var body: [JSON.Member] = [.init("text", .string(s.text("text"))), .init("tags", .array(tags.map(JSON.string)))]
+        if let dashboard = s.optionalText("dashboard_uid") { body.append(.init("dashboardUID", .string(dashboard))) }
+        return RenderedRequest(method: "POST", url: "\(s.baseURL("base_url"))/api/annotations",
+                               headers: jsonHeaders(("Authorization", "Bearer \(s.secret("api_token"))")), body: .object(body))
+    }
 }

@@ -11,4 +11,11 @@ struct HoneycombMarker: IntegrationTemplate {
         IntegrationParameter("type", default: .string("deploy"), "The marker type."),
         IntegrationParameter("url", "A link shown on the marker, e.g. `#{deploy.deploy_url}`."),
     ]
+
+    func request(_ s: IntegrationSettings) -> RenderedRequest {
+        var body: [JSON.Member] = [.init("message", .string(s.text("message"))), .init("type", .string(s.text("type")))]
+        if let url = s.optionalText("url") { body.append(.init("url", .string(url))) }
+        return RenderedRequest(method: "POST", url: "\(s.baseURL("api_url"))/1/markers/\(s.pathSegment("dataset"))",
+                               headers: jsonHeaders(("X-Honeycomb-Team", s.secret("api_key"))), body: .object(body))
+    }
 }

@@ -9,6 +9,15 @@ public protocol IntegrationTemplate: Sendable {
     /// The vendor's documentation of the API the request follows.
     var documentation: String { get }
     var parameters: [IntegrationParameter] { get }
+    /// The vendor API's request for one event. Pure: the settings are already resolved.
+    func request(_ settings: IntegrationSettings) -> RenderedRequest
+}
+
+extension IntegrationTemplate {
+    /// `Content-Type: application/json` plus the given headers.
+    func jsonHeaders(_ headers: (String, String)...) -> [RenderedRequest.Header] {
+        [RenderedRequest.Header("Content-Type", "application/json")] + headers.map { RenderedRequest.Header($0.0, $0.1) }
+    }
 }
 
 public struct IntegrationParameter: Sendable, Hashable {

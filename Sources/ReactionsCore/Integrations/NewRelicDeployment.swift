@@ -12,4 +12,14 @@ struct NewRelicDeployment: IntegrationTemplate {
         IntegrationParameter("description", default: .string("#{deploy.description}"), "Text shown with the marker."),
         IntegrationParameter("user", default: .string("#{deploy.deployer.email | default: \"reactions\"}"), "Who deployed."),
     ]
+
+    func request(_ s: IntegrationSettings) -> RenderedRequest {
+        let host = s.text("region") == "eu" ? "https://api.eu.newrelic.com" : "https://api.newrelic.com"
+        var deployment: [JSON.Member] = [.init("revision", .string(s.text("revision")))]
+        if let description = s.optionalText("description") { deployment.append(.init("description", .string(description))) }
+        if let user = s.optionalText("user") { deployment.append(.init("user", .string(user))) }
+        return RenderedRequest(method: "POST", url: "\(host)/v2/applications/\(s.pathSegment("application_id"))/deployments.json",
+                               headers: jsonHeaders(("X-Api-Key", s.secret("api_key"))),
+                               body: .object([.init("deployment", .object(deployment))]))
+    }
 }

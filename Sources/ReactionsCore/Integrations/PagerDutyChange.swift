@@ -9,4 +9,21 @@ struct PagerDutyChange: IntegrationTemplate {
         IntegrationParameter("summary", default: .string("Deployed #{deploy.service} #{deploy.deploy_number} to #{deploy.environment}"), "A one-line summary."),
         IntegrationParameter("source", default: .string("reactions"), "Where the change came from."),
     ]
+
+    func request(_ s: IntegrationSettings) -> RenderedRequest {
+        var details: [JSON.Member] = []
+        for key in ["type", "service", "environment"] {
+            if let value = s.event("event.\(key)") { details.append(.init(key == "type" ? "event_type" : key, value)) }
+        }
+        if let number = s.event("deploy.deploy_number") { details.append(.init("deploy_number", number)) }
+        var payload: [JSON.Member] = [.init("summary", .string(String(s.text("summary").prefix(1024)))),
+                                      .init("source", .string(s.text("source")))]
+        if let time = s.event("event.time") { payload.append(.init("timestamp", time)) }
+        payload.append(.init("custom_details", .object(details)))
+        var body: [JSON.Member] = [.init("routing_key", .string(s.secret("routing_key"))), .init("payload", .object(payload))]
+        if let link = s.event("deploy.deploy_url")?.stringValue {
+            body.append(.init("links", .array([.object([.init("href", .string(link)), .init("text", .string("Deploy"))])])))
+        }
+        return RenderedRequest(method: "POST", url: "https://events.pagerduty.com/v2/change/enqueue", headers: jsonHeaders(), body: .object(body))
+    }
 }

@@ -11,4 +11,12 @@ struct SentryDeploy: IntegrationTemplate {
         IntegrationParameter("environment", default: .string("#{deploy.environment}"), "The environment deployed to."),
         IntegrationParameter("name", "An optional name for the deploy."),
     ]
+
+    func request(_ s: IntegrationSettings) -> RenderedRequest {
+        var body: [JSON.Member] = [.init("environment", .string(s.text("environment")))]
+        if let name = s.optionalText("name") { body.append(.init("name", .string(name))) }
+        return RenderedRequest(method: "POST",
+                               url: "\(s.baseURL("base_url"))/api/0/organizations/\(s.pathSegment("organization"))/releases/\(s.pathSegment("version"))/deploys/",
+                               headers: jsonHeaders(("Authorization", "Bearer \(s.secret("auth_token"))")), body: .object(body))
+    }
 }

@@ -7,4 +7,9 @@ struct SlackMessage: IntegrationTemplate {
         IntegrationParameter("webhook_url", required: true, secret: true, "The incoming webhook URL (https://hooks.slack.com/services/…)."),
         IntegrationParameter("text", default: .string("#{deploy.service} #{deploy.deploy_number} → #{deploy.environment}: #{event.type}"), "The message text (Slack mrkdwn)."),
     ]
+
+    func request(_ s: IntegrationSettings) -> RenderedRequest {
+        RenderedRequest(method: "POST", url: s.secret("webhook_url"), headers: jsonHeaders(),
+                        body: .object([.init("text", .string(s.text("text")))]))
+    }
 }

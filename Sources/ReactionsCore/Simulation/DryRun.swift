@@ -42,14 +42,7 @@ public struct DryRun: Sendable {
     static func render(_ action: Action, _ context: TemplateContext, config: Config) -> JSON {
         switch action {
         case .http(let http):
-            return .object([
-                "kind": .string("http"), "method": .string(http.method),
-                "url": .string(http.url.render(context, for: .url)),
-                "headers": .object(http.headers.map { JSON.Member($0.name, .string($0.value.render(context, for: .header))) }),
-                "body": http.body.map { $0.render(context) } ?? .null,
-                "timeout": .string((http.timeout ?? HTTPAction.defaultTimeout).description),
-                "signed": .bool(http.sign != nil),
-            ])
+            return kind("http", http.render(context).json)
         case .script(let script):
             return .object([
                 "kind": .string("script"), "path": .string(script.path),
@@ -61,20 +54,18 @@ public struct DryRun: Sendable {
                 "timeout": .string((script.timeout ?? ScriptAction.defaultTimeout).description),
             ])
         case .integration(let use):
-            let integration = config.integration(named: use.integration)
-            var settings: [String: JSON] = [:]
-            // Text settings are templates; secret settings stay references.
-            func rendered(_ value: SettingValue) -> JSON {
-                guard case .literal(.string(let text)) = value, let template = try? Template(parsing: text) else { return value.json }
-                return .string(template.render(context))
+            let template = config.integration(named: use.integration)?.template
+            var rendered: [JSON.Member] = [.init("kind", .string("integration")), .init("integration", .string(use.integration)),
+                                           .init("template", template.map(JSON.string) ?? .null)]
+            switch IntegrationRequest.make(use, config: config, context: context) {
+            case .success(let request): rendered += request.json.objectMembers ?? []
+            case .failure(let error): rendered.append(.init("error", .string(error.description)))
             }
-            for (key, value) in integration?.settings ?? [:] { settings[key] = rendered(value) }
-            for (key, value) in use.overrides { settings[key] = rendered(value) }
-            return .object([
-                "kind": .string("integration"), "integration": .string(use.integration),
-                "template": integration.map { .string($0.template) } ?? .null,
-                "settings": .sortedObject(settings),
-            ])
+            return .object(rendered)
         }
+    }
+
+    private static func kind(_ name: String, _ request: JSON) -> JSON {
+        .object([JSON.Member("kind", .string(name))] + (request.objectMembers ?? []))
     }
 }
