@@ -156,4 +156,22 @@ import ReactionsCore
             #expect(!String(decoding: bytes, as: UTF8.self).contains("secret-part"), "\(file) holds the secret")
         }
     }
+
+    @Test func sigtermLetsARunningScriptFinishAndRecordsIt() async throws {
+        let cli = try CLI()
+        let started = cli.directory.appendingPathComponent("started").path
+        let finished = cli.directory.appendingPathComponent("finished").path
+        try cli.write("config/scripts/slow.sh", "#!/bin/sh\ntouch \"$1\"\nsleep 1\ntouch \"$2\"\necho done\n")
+        try cli.writeConfig(Self.services + ##"""
+            , "reactions": [{"name": "slow", "when": {"events": ["deploy.succeeded"]}, "then": {"script": {"path": "scripts/slow.sh", "args": ["\##(started)", "\##(finished)"]}}}]
+            """##)
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config])
+        #expect(try await server.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
+        #expect(try await eventually { FileManager.default.fileExists(atPath: started) })
+        #expect(!FileManager.default.fileExists(atPath: finished))
+        #expect(server.stop() == 0)
+        #expect(FileManager.default.fileExists(atPath: finished), "the script was allowed to finish")
+        let delivery = try #require(try deliveries(cli).first)
+        #expect(delivery["status"] == .string("delivered") && delivery["attempts"] == .int(1), "its attempt was recorded before exit")
+    }
 }

@@ -18,11 +18,21 @@ struct ServeCommand: Command {
         discussion: """
         Serves the latest applied revision and picks up newly applied ones without a restart.
         Logs are JSON lines on stderr; the first says where it listens. SIGTERM or SIGINT stops
-        accepting, answers the requests in flight, and exits.
+        accepting, answers the requests in flight, lets running deliveries finish (up to 10 s),
+        records them, and exits.
 
-        Routes: POST /integrations/deploy/<id> (OpsLevel's deploy webhook), GET /healthz,
-        GET /readyz, GET /metrics (Prometheus), GET /api/v1/deploys|suggestions|events|state
-        (bearer token from REACTIONS_ADMIN_TOKEN; disabled without it).
+        Every event that fires a reaction queues a delivery in the event's own transaction; the
+        dispatcher runs them (16 at a time) and retries failures on the reaction's schedule
+        (default now, 5s, 5m, 30m, 2h, 5h, 10h, 10h with ±20% jitter). Only one serve dispatches
+        a state file at a time (a lock beside it); others serve requests and take over when it
+        stops. Scripts get REACTIONS_API_URL and a short-lived REACTIONS_API_TOKEN for
+        `reactions emit`.
+
+        Routes: POST /integrations/deploy/<id> (OpsLevel's deploy webhook), webhook endpoints at
+        their declared paths, GET /healthz, GET /readyz, GET /metrics (Prometheus), and the admin
+        API (bearer token from REACTIONS_ADMIN_TOKEN; disabled without it): GET /api/v1/deploys,
+        suggestions, events, state, deliveries, deliveries/<id>; POST /api/v1/events (emit) and
+        /api/v1/deliveries/<id>/redeliver.
         """)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
