@@ -174,4 +174,25 @@ import ReactionsCore
         let delivery = try #require(try deliveries(cli).first)
         #expect(delivery["status"] == .string("delivered") && delivery["attempts"] == .int(1), "its attempt was recorded before exit")
     }
+
+    @Test func anAttemptCutShortByKill9RunsAgainOnRestart() async throws {
+        let cli = try CLI()
+        let runs = cli.directory.appendingPathComponent("runs").path
+        // Each run appends a line when it starts, then takes a while.
+        try cli.write("config/scripts/slow.sh", "#!/bin/sh\necho \"$REACTIONS_DELIVERY_ID $REACTIONS_ATTEMPT\" >> \"$1\"\nsleep 1\n")
+        try cli.writeConfig(Self.services + ##"""
+            , "reactions": [{"name": "slow", "when": {"events": ["deploy.succeeded"]}, "then": {"script": {"path": "scripts/slow.sh", "args": ["\##(runs)"]}}}]
+            """##)
+        let first = try ServeProcess(cli, arguments: ["--config", cli.config])
+        #expect(try await first.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
+        #expect(try await eventually { FileManager.default.fileExists(atPath: runs) })
+        _ = first.stop(signal: SIGKILL)
+        #expect(try deliveries(cli).first?["status"] == .string("pending"), "the cut-short attempt was never recorded")
+        let second = try ServeProcess(cli, arguments: [])
+        defer { _ = second.stop() }
+        #expect(try await eventually { try deliveries(cli).first?["status"] == .string("delivered") })
+        let lines = try cli.read("runs").split(separator: "\n")
+        #expect(lines.count == 2, "at least once: the interrupted attempt ran again")
+        #expect(Set(lines.map { $0.split(separator: " ").first ?? "" }).count == 1, "with the same delivery id")
+    }
 }
