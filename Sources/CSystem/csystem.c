@@ -151,6 +151,10 @@ int csys_spawn(const char *path, char *const argv[], char *const envp[], int in_
     posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
     posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+    /* A script gets stdin, stdout and stderr, nothing else: not the listening sockets, the
+       state file, clients' connections, or serve's own stderr (which would keep a log
+       reader waiting on a script that outlived serve). */
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     sigset_t defaults, empty;
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGPIPE);

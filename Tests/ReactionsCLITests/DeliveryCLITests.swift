@@ -160,15 +160,20 @@ import ReactionsCore
     @Test func sigtermLetsARunningScriptFinishAndRecordsIt() async throws {
         let cli = try CLI()
         let started = cli.directory.appendingPathComponent("started").path
+        let release = cli.directory.appendingPathComponent("release").path
         let finished = cli.directory.appendingPathComponent("finished").path
-        try cli.write("config/scripts/slow.sh", "#!/bin/sh\ntouch \"$1\"\nsleep 1\ntouch \"$2\"\necho done\n")
+        // The script holds until the test releases it, so the order of events is the test's.
+        try cli.write("config/scripts/slow.sh", "#!/bin/sh\ntouch \"$1\"\nwhile [ ! -f \"$2\" ]; do sleep 0.05; done\ntouch \"$3\"\necho done\n")
         try cli.writeConfig(Self.services + ##"""
-            , "reactions": [{"name": "slow", "when": {"events": ["deploy.succeeded"]}, "then": {"script": {"path": "scripts/slow.sh", "args": ["\##(started)", "\##(finished)"]}}}]
+            , "reactions": [{"name": "slow", "when": {"events": ["deploy.succeeded"]}, "then": {"script": {"path": "scripts/slow.sh", "args": ["\##(started)", "\##(release)", "\##(finished)"]}}}]
             """##)
         let server = try ServeProcess(cli, arguments: ["--config", cli.config])
         #expect(try await server.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
         #expect(try await eventually { FileManager.default.fileExists(atPath: started) })
-        #expect(!FileManager.default.fileExists(atPath: finished))
+        kill(server.process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.process.isRunning, "serve waits for the running delivery")
+        #expect(FileManager.default.createFile(atPath: release, contents: nil))
         #expect(server.stop() == 0)
         #expect(FileManager.default.fileExists(atPath: finished), "the script was allowed to finish")
         let delivery = try #require(try deliveries(cli).first)
@@ -178,16 +183,18 @@ import ReactionsCore
     @Test func anAttemptCutShortByKill9RunsAgainOnRestart() async throws {
         let cli = try CLI()
         let runs = cli.directory.appendingPathComponent("runs").path
-        // Each run appends a line when it starts, then takes a while.
-        try cli.write("config/scripts/slow.sh", "#!/bin/sh\necho \"$REACTIONS_DELIVERY_ID $REACTIONS_ATTEMPT\" >> \"$1\"\nsleep 1\n")
+        let release = cli.directory.appendingPathComponent("release").path
+        // Each run appends a line when it starts, then holds until the test releases it.
+        try cli.write("config/scripts/slow.sh", "#!/bin/sh\necho \"$REACTIONS_DELIVERY_ID $REACTIONS_ATTEMPT\" >> \"$1\"\nwhile [ ! -f \"$2\" ]; do sleep 0.05; done\n")
         try cli.writeConfig(Self.services + ##"""
-            , "reactions": [{"name": "slow", "when": {"events": ["deploy.succeeded"]}, "then": {"script": {"path": "scripts/slow.sh", "args": ["\##(runs)"]}}}]
+            , "reactions": [{"name": "slow", "when": {"events": ["deploy.succeeded"]}, "then": {"script": {"path": "scripts/slow.sh", "args": ["\##(runs)", "\##(release)"]}}}]
             """##)
         let first = try ServeProcess(cli, arguments: ["--config", cli.config])
         #expect(try await first.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
         #expect(try await eventually { FileManager.default.fileExists(atPath: runs) })
         _ = first.stop(signal: SIGKILL)
         #expect(try deliveries(cli).first?["status"] == .string("pending"), "the cut-short attempt was never recorded")
+        #expect(FileManager.default.createFile(atPath: release, contents: nil))
         let second = try ServeProcess(cli, arguments: [])
         defer { _ = second.stop() }
         #expect(try await eventually { try deliveries(cli).first?["status"] == .string("delivered") })

@@ -36,6 +36,19 @@ import Testing
         #expect(text.hasSuffix("---\n{\"type\":\"deploy.succeeded\"}"))
     }
 
+    @Test func scriptsInheritNoDescriptorBeyondTheirStandardThree() throws {
+        // An inheritable descriptor of the server (a socket or the state file, say).
+        let marker = directory.appendingPathComponent("server-descriptor-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: marker, contents: nil))
+        let leaked = open(marker, O_RDONLY)
+        #expect(leaked > 2)
+        defer { close(leaked) }
+        let result = try ScriptRunner().run(invocation(try script("ls -l /proc/$$/fd")))
+        let listing = String(decoding: result.stdout, as: UTF8.self)
+        #expect(result.exitStatus == 0 && listing.contains(" 0 -> ") && listing.contains(" 2 -> "), "\(listing)")
+        #expect(!listing.contains("server-descriptor-"), "a server descriptor leaked into the script:\n\(listing)")
+    }
+
     @Test func exitStatusAndStderr() throws {
         let result = try ScriptRunner().run(invocation(try script("echo oops >&2; exit 3")))
         #expect(result.exitStatus == 3)
