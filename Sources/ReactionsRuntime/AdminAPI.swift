@@ -3,17 +3,19 @@ import HTTPServer
 import ReactionsCore
 import ReactionsStore
 
-/// `/api/v1/…`: what the runtime recorded, the outbox, and emitting events, behind a bearer
-/// token taken from the server's environment (`REACTIONS_ADMIN_TOKEN`; the API is disabled
-/// when none is set). A script's short-lived token (`REACTIONS_API_TOKEN`) is accepted for
-/// one thing only: `POST /api/v1/events`.
+/// `/api/v1/…`: what the runtime recorded, the outbox, revisions for remote plan and apply,
+/// and emitting events, behind bearer tokens from the server's environment, each with a
+/// scope (`AdminScope`); the API is disabled when none is set. A script's short-lived
+/// token (`REACTIONS_API_TOKEN`) is accepted for one thing only: `POST /api/v1/events`.
 struct AdminAPI {
     let runtime: Runtime
 
     static func routeLabel(_ path: Substring) -> String {
         switch path {
-        case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state", "/api/v1/deliveries": return String(path)
+        case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state", "/api/v1/deliveries",
+             "/api/v1/revisions", "/api/v1/secrets": return String(path)
         default:
+            if path.hasPrefix("/api/v1/revisions/") { return "/api/v1/revisions/:number" }
             if path.hasPrefix("/api/v1/deliveries/") {
                 return path.hasSuffix("/redeliver") ? "/api/v1/deliveries/:id/redeliver" : "/api/v1/deliveries/:id"
             }
@@ -21,8 +23,8 @@ struct AdminAPI {
         }
     }
 
-    private enum Caller {
-        case admin
+    enum Caller {
+        case token(AdminScope)
         case script(ScopedToken.Claims)
     }
 
@@ -35,16 +37,22 @@ struct AdminAPI {
             guard let claims = runtime.tokens.verify(presented, now: Int64(Date().timeIntervalSince1970)) else { return respond(unauthorized()) }
             caller = .script(claims)
         } else {
-            guard let token = runtime.adminToken else {
-                return respond(error(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN on the server to enable it"))
+            guard runtime.adminTokens.enabled else {
+                return respond(error(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN (or a scoped REACTIONS_READ_TOKEN, REACTIONS_PLAN_TOKEN, REACTIONS_APPLY_TOKEN) on the server to enable it"))
             }
-            guard let presented, ConstantTimeCompare.equals(Array(presented.utf8), Array(token.utf8)) else { return respond(unauthorized()) }
-            caller = .admin
+            guard let presented, let scope = runtime.adminTokens.scope(of: presented) else { return respond(unauthorized()) }
+            caller = .token(scope)
         }
         let path = request.path
-        if case .script(let claims) = caller {
+        let needed = Self.scope(method: request.method, path: String(path))
+        switch caller {
+        case .script(let claims):
             guard request.method == "POST", path == "/api/v1/events", claims.scope == ScopedToken.Claims.emitScope else {
                 return respond(error(.forbidden, "Forbidden", "a script's token may only emit events (POST /api/v1/events)"))
+            }
+        case .token(let scope):
+            guard scope >= needed else {
+                return respond(error(.forbidden, "Forbidden", "this token's scope is \(scope); \(request.method) \(path) needs \(needed) (\(needed.variable))"))
             }
         }
         do {
@@ -54,8 +62,10 @@ struct AdminAPI {
             case ("POST", _) where path.hasPrefix("/api/v1/deliveries/") && path.hasSuffix("/redeliver"):
                 let id = String(path.dropFirst("/api/v1/deliveries/".count).dropLast("/redeliver".count))
                 return respond(redeliver(id))
+            case ("POST", "/api/v1/revisions"):
+                return respond(RevisionsAPI(runtime: runtime).commit(request))
             case ("GET", _):
-                break
+                if let response = try RevisionsAPI(runtime: runtime).read(request) { return respond(response) }
             default:
                 return respond(error(.methodNotAllowed, "Method Not Allowed", "this resource is read with GET"))
             }
@@ -73,9 +83,6 @@ struct AdminAPI {
                 respond(.json(.ok, JSON.object(["suggestions": .array(try runtime.suggestions().map(\.json))]).compactText))
             case "/api/v1/events":
                 respond(.json(.ok, JSON.object(["events": .array(try runtime.events(type: query["type"], limit: limit))]).compactText))
-            case "/api/v1/state":
-                let routes = runtime.routes
-                respond(.json(.ok, JSON.object(["revision": .int(routes.revision), "hash": .string(routes.hash)]).compactText))
             case "/api/v1/deliveries":
                 var status: DeliveryStatus? = nil
                 if let text = query["status"] {
@@ -144,6 +151,15 @@ struct AdminAPI {
         } catch {
             return self.error(.internalServerError, "Internal Server Error", error.description)
         }
+    }
+
+    /// The scope each route needs.
+    static func scope(method: String, path: String) -> AdminScope {
+        if method == "POST" {
+            return path == "/api/v1/revisions" ? .apply : .admin
+        }
+        if path.hasPrefix("/api/v1/revisions/") || path == "/api/v1/secrets" { return .plan }
+        return .read
     }
 
     func unauthorized() -> HTTPResponse {

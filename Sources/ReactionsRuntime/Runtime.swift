@@ -14,7 +14,6 @@ public final class Runtime: Sendable {
         public var port = 8080
         public var secretsDirectory: String?
         public var environment: [String: String]
-        public var adminToken: String?
         public var requestLogs = true
         /// How often to look for a newly applied revision.
         public var revisionPollMilliseconds = 500
@@ -26,7 +25,6 @@ public final class Runtime: Sendable {
         public init(statePath: String, environment: [String: String]) {
             self.statePath = statePath
             self.environment = environment
-            adminToken = environment["REACTIONS_ADMIN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
@@ -37,7 +35,7 @@ public final class Runtime: Sendable {
     let dispatcher: Dispatcher
     /// Signs the short-lived tokens scripts get; drawn per process, never stored.
     let tokens = ScopedToken()
-    let adminToken: String?
+    let adminTokens: AdminTokens
     private let current = Mutex(RouteTable.empty)
     /// Secrets the served revision needs that cannot be resolved yet; re-checked on every
     /// poll, so a secret provided after start-up makes the server ready without a restart.
@@ -51,7 +49,7 @@ public final class Runtime: Sendable {
 
     public init(options: Options) throws(StoreError) {
         self.options = options
-        adminToken = options.adminToken
+        adminTokens = AdminTokens(environment: options.environment)
         log = RequestLog(enabled: options.requestLogs)
         let writerStore = try SQLiteDeployStore(path: options.statePath)
         try writerStore.disableAutomaticCheckpoints()
@@ -103,6 +101,25 @@ public final class Runtime: Sendable {
         let queued = try readerStore.withLock { s throws(StoreError) in try s.insert(event, revision: revision, matcher: matcher) }
         if queued > 0 { dispatcher.wake() }
         return queued
+    }
+
+    // Revisions, for remote plan and apply.
+    func head() throws(StoreError) -> RevisionInfo? {
+        try stateStore.withLock { s throws(StoreError) in try s.head() }
+    }
+
+    func revision(_ number: Int) throws(StoreError) -> Revision? {
+        try stateStore.withLock { s throws(StoreError) in try s.revision(number) }
+    }
+
+    /// Commits a revision sent by `apply --server` and serves it at once.
+    func commit(_ commit: RevisionCommit, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
+        var commit = commit
+        commit.matcher = OutboxMatcher.make(commit.document.config().0)
+        let info = try stateStore.withLock { s throws(StoreError) in try s.commit(commit, expectedBase: expectedBase) }
+        reload()
+        dispatcher.wake()
+        return info
     }
 
     func suggestionCount() -> Int { (try? suggestions().count) ?? 0 }

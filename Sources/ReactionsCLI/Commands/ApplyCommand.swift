@@ -6,8 +6,8 @@ struct ApplyCommand: Command {
     static let spec = CommandSpec(
         name: "apply",
         summary: "Make the running state match the config, as one new revision.",
-        usage: ["apply [--config DIR] [--state FILE] [--auto-approve]", "apply PLANFILE [--state FILE]"],
-        options: [Paths.configOption, Paths.stateOption, Paths.secretsOption,
+        usage: ["apply [--config DIR] [--state FILE | --server URL] [--auto-approve]", "apply PLANFILE [--state FILE | --server URL]"],
+        options: [Paths.configOption, Paths.stateOption, StateInput.serverOption, Paths.secretsOption,
                   .init(name: "auto-approve", value: nil, help: "Apply without asking (for CI, after the plan was reviewed)."),
                   Paths.noColorOption],
         discussion: """
@@ -20,13 +20,19 @@ struct ApplyCommand: Command {
         The new revision is written in one transaction; of two concurrent applies one wins and
         the other is refused as stale. An unchanged config creates no revision.
 
+        With --server, the revision is committed by a running serve through its admin API (token
+        in REACTIONS_TOKEN, apply scope), with the same stale check and transaction; that serve
+        serves the new revision at once.
+
         Exit status: 0 applied or nothing to do, 1 error (including a stale plan or a refusal).
         """,
         maxPositionals: 1)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
         let env = terminal.environment
-        let store = try StateInput.open(Paths.state(args, env))
+        let remote = try StateInput.remote(args, env, command: "apply")
+        let store: any StateStore
+        if let remote { store = remote } else { store = try StateInput.open(Paths.state(args, env)) }
         if let planFile = args.positionals.first {
             if args.value("config") != nil {
                 throw CLIError.usage("give either a PLANFILE or --config, not both: a saved plan already says what to apply", command: "apply")
@@ -34,7 +40,7 @@ struct ApplyCommand: Command {
             return try applySaved(planFile, store: store, terminal: terminal)
         }
         let head = try StateInput.head(store)
-        let plan = try PlanBuilder.plan(configPath: Paths.config(args, env), state: head, args: args, terminal: terminal)
+        let plan = try PlanBuilder.plan(configPath: Paths.config(args, env), state: head, args: args, terminal: terminal, remote: remote)
         terminal.write(PlanTextView(terminal: terminal).render(plan))
         guard plan.hasChanges else { return ExitCode.ok }
         guard try terminal.confirm("Do you want to perform these actions?", refusing: "apply",
@@ -46,7 +52,7 @@ struct ApplyCommand: Command {
         return try commit(plan, store: store, source: "apply", terminal: terminal)
     }
 
-    static func applySaved(_ path: String, store: SQLiteStateStore, terminal: Terminal) throws(CLIError) -> Int32 {
+    static func applySaved(_ path: String, store: any StateStore, terminal: Terminal) throws(CLIError) -> Int32 {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(message: "cannot read the plan file \(path)") }
         var plan: Plan
         do {
@@ -68,7 +74,7 @@ struct ApplyCommand: Command {
         return try commit(plan, store: store, source: "apply \((path as NSString).lastPathComponent)", terminal: terminal)
     }
 
-    static func commit(_ plan: Plan, store: SQLiteStateStore, source: String, terminal: Terminal, quiet: Bool = false) throws(CLIError) -> Int32 {
+    static func commit(_ plan: Plan, store: any StateStore, source: String, terminal: Terminal, quiet: Bool = false) throws(CLIError) -> Int32 {
         let document = Planner.finalize(plan.desired)
         let info = try StateInput.call {
             () throws(StoreError) -> RevisionInfo in

@@ -1,11 +1,12 @@
 import ReactionsCore
+import ReactionsStore
 
 struct PlanCommand: Command {
     static let spec = CommandSpec(
         name: "plan",
         summary: "Show what apply would change in the running state.",
-        usage: ["plan [--config DIR] [--state FILE] [--format text|markdown|json] [--out PLANFILE] [--detailed-exitcode]"],
-        options: [Paths.configOption, Paths.stateOption, Paths.secretsOption,
+        usage: ["plan [--config DIR] [--state FILE | --server URL] [--format text|markdown|json] [--out PLANFILE] [--detailed-exitcode]"],
+        options: [Paths.configOption, Paths.stateOption, StateInput.serverOption, Paths.secretsOption,
                   .init(name: "format", value: "FORMAT", help: "text (default; coloured on a terminal), markdown (a PR comment) or json.",
                         allowed: ["text", "markdown", "json"]),
                   .init(name: "out", value: "PLANFILE", help: "Also save the plan, for `reactions apply PLANFILE`."),
@@ -16,13 +17,20 @@ struct PlanCommand: Command {
         - destroy, -/+ replace. Secret values are never read; only whether each referenced
         secret can be resolved here is checked (a warning when not). The state is only read.
 
+        With --server, the running state is a serve's, read through its admin API with the
+        token in REACTIONS_TOKEN (plan scope), and secrets are checked where that server runs.
+        A plan saved with --out then applies with `reactions apply PLANFILE --server URL`.
+
         Exit status: 0 success, 1 error, 2 changes present (with --detailed-exitcode).
         """)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        let store = try StateInput.openIfPresent(Paths.state(args, terminal.environment))
+        let remote = try StateInput.remote(args, terminal.environment, command: "plan")
+        var store: (any StateStore)? = remote
+        if remote == nil { store = try StateInput.openIfPresent(Paths.state(args, terminal.environment)) }
         let head = try StateInput.head(store)
-        let plan = try PlanBuilder.plan(configPath: Paths.config(args, terminal.environment), state: head, args: args, terminal: terminal)
+        let plan = try PlanBuilder.plan(configPath: Paths.config(args, terminal.environment), state: head, args: args, terminal: terminal,
+                                        remote: remote)
         switch args.value("format") ?? "text" {
         case "markdown": terminal.write(PlanMarkdownView().render(plan))
         case "json": terminal.write(PlanJSON.encode(plan).prettyText)

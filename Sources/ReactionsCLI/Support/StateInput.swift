@@ -15,6 +15,19 @@ enum StateInput {
         return try open(path)
     }
 
+    static let serverOption = CommandSpec.Option(name: "server", value: "URL",
+                                                 help: "Plan or apply against a running serve's admin API (token: $REACTIONS_TOKEN) instead of a local state file.")
+
+    /// A running serve's state when `--server` is given.
+    static func remote(_ args: Arguments, _ env: [String: String], command: String) throws(CLIError) -> RemoteStateStore? {
+        guard let server = args.value("server") else { return nil }
+        if args.value("state") != nil { throw CLIError.usage("give either --server or --state, not both", command: command) }
+        guard let token = env["REACTIONS_TOKEN"], !token.isEmpty else {
+            throw CLIError.usage("--server needs a token in REACTIONS_TOKEN (a plan-scoped one to plan, apply-scoped to apply)", command: command)
+        }
+        return RemoteStateStore(client: APIClient(baseURL: server, token: token))
+    }
+
     /// The head revision with its document, or nil for an empty state.
     static func head(_ store: (any StateStore)?) throws(CLIError) -> Revision? {
         guard let store else { return nil }

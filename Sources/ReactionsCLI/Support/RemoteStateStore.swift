@@ -1,0 +1,71 @@
+import Foundation
+import ReactionsCore
+import ReactionsStore
+
+/// The state of a running `serve`, through its admin API: `plan --server` and
+/// `apply --server` use it exactly where they would use the local SQLite store, so the
+/// plan, the stale-plan refusal and the one-transaction commit are the same code paths.
+struct RemoteStateStore: StateStore {
+    let client: APIClient
+
+    private func get(_ path: String) throws(StoreError) -> JSON? {
+        let response = try call("GET", path)
+        if response.status == 404 { return nil }
+        guard response.status == 200, let body = response.body else { throw failure(response) }
+        return body
+    }
+
+    private func call(_ method: String, _ path: String, body: JSON? = nil) throws(StoreError) -> APIClient.Response {
+        do { return try client.send(method, path, body: body) } catch {
+            throw .cannotOpen(path: client.baseURL, reason: error.message)
+        }
+    }
+
+    private func failure(_ response: APIClient.Response) -> StoreError {
+        let detail = APIClient.problem(response)
+        switch response.status {
+        case 401: return .cannotOpen(path: client.baseURL, reason: "the token was refused (401); set REACTIONS_TOKEN to a token the server accepts")
+        case 403: return .cannotOpen(path: client.baseURL, reason: detail)
+        default: return .cannotOpen(path: client.baseURL, reason: detail)
+        }
+    }
+
+    func head() throws(StoreError) -> RevisionInfo? {
+        guard let state = try get("/api/v1/state") else {
+            throw .cannotOpen(path: client.baseURL, reason: "no admin API there (is it a reactions serve with REACTIONS_*_TOKEN set?)")
+        }
+        guard let head = state["head"], head != .null else { return nil }
+        guard let info = RevisionWire.info(head) else { throw .corrupt("the server's head revision cannot be read") }
+        return info
+    }
+
+    func revision(_ number: Int) throws(StoreError) -> Revision? {
+        guard let json = try get("/api/v1/revisions/\(number)") else { return nil }
+        guard let revision = RevisionWire.revision(json) else { throw .corrupt("revision \(number) from the server cannot be read") }
+        return revision
+    }
+
+    func history(limit: Int?) throws(StoreError) -> [RevisionInfo] {
+        guard let head = try head() else { return [] }
+        return [head]
+    }
+
+    func commit(_ commit: RevisionCommit, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
+        let response = try call("POST", "/api/v1/revisions", body: RevisionWire.json(commit, expectedBase: expectedBase))
+        if response.status == 409 {
+            // The same refusal a local apply gives, with the server's head.
+            let actual = try head()?.number
+            throw .stale(expected: expectedBase, actual: actual)
+        }
+        guard response.status == 201, let body = response.body, let info = RevisionWire.info(body) else { throw failure(response) }
+        return info
+    }
+
+    /// Which of `names` resolve on the server (names only travel; values never leave it).
+    func available(_ names: [String]) throws(StoreError) -> Set<String> {
+        guard !names.isEmpty else { return [] }
+        let query = names.joined(separator: ",")
+        guard let body = try get("/api/v1/secrets?names=\(query)") else { return [] }
+        return Set((body["available"]?.arrayValue ?? []).compactMap(\.stringValue))
+    }
+}

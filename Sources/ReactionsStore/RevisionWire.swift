@@ -1,0 +1,80 @@
+import ReactionsCore
+
+/// Revisions as the admin API carries them, so a remote `plan`/`apply` works against a
+/// running `serve` exactly as against a local state file: one encoding, read and written
+/// here, by the server and by the CLI's remote store.
+public enum RevisionWire {
+    public static func json(_ info: RevisionInfo) -> JSON {
+        .object([
+            .init("number", .int(info.number)), .init("hash", .string(info.hash)), .init("created_at", .string(info.createdAt)),
+            .init("created_by", .string(info.createdBy)), .init("source", .string(info.source)),
+            .init("summary", .object([.init("add", .int(info.summary.add)), .init("change", .int(info.summary.change)),
+                                      .init("destroy", .int(info.summary.destroy))])),
+        ])
+    }
+
+    public static func info(_ json: JSON) -> RevisionInfo? {
+        guard let number = json["number"]?.intValue, let hash = json["hash"]?.stringValue else { return nil }
+        let summary = json["summary"]
+        return RevisionInfo(number: number, hash: hash, createdAt: json["created_at"]?.stringValue ?? "",
+                            createdBy: json["created_by"]?.stringValue ?? "", source: json["source"]?.stringValue ?? "",
+                            summary: Plan.Summary(add: summary?["add"]?.intValue ?? 0, change: summary?["change"]?.intValue ?? 0,
+                                                  destroy: summary?["destroy"]?.intValue ?? 0))
+    }
+
+    /// A revision with its document; scripts travel only with commits.
+    public static func json(_ revision: Revision) -> JSON {
+        var members = json(revision.info).objectMembers ?? []
+        members.append(.init("document", revision.document.json))
+        return .object(members)
+    }
+
+    public static func revision(_ json: JSON) -> Revision? {
+        guard let info = info(json), let documentJSON = json["document"], let document = try? StateDocument(json: documentJSON) else { return nil }
+        return Revision(info: info, document: document, scripts: [:])
+    }
+
+    /// `POST /api/v1/revisions`: a commit and the head it expects.
+    public static func json(_ commit: RevisionCommit, expectedBase: Int?) -> JSON {
+        .object([
+            .init("expected_base", expectedBase.map(JSON.int) ?? .null),
+            .init("document", commit.document.json),
+            .init("scripts", .sortedObject(commit.scripts.mapValues { .string(Base64.encode($0)) })),
+            .init("created_by", .string(commit.createdBy)), .init("source", .string(commit.source)),
+            .init("summary", .object([.init("add", .int(commit.summary.add)), .init("change", .int(commit.summary.change)),
+                                      .init("destroy", .int(commit.summary.destroy)), .init("replace", .int(commit.summary.replace))])),
+        ])
+    }
+
+    public enum CommitError: Error, Equatable, CustomStringConvertible {
+        case malformed(String)
+        public var description: String {
+            switch self { case .malformed(let why): return "the commit is malformed: \(why)" }
+        }
+    }
+
+    public static func commit(_ json: JSON) throws(CommitError) -> (RevisionCommit, expectedBase: Int?) {
+        guard let documentJSON = json["document"] else { throw .malformed("it has no document") }
+        let document: StateDocument
+        do { document = try StateDocument(json: documentJSON) } catch { throw .malformed(error.description) }
+        var scripts: [String: [UInt8]] = [:]
+        for member in json["scripts"]?.objectMembers ?? [] {
+            guard let text = member.value.stringValue, let bytes = Base64.decode(text) else { throw .malformed("script \(member.key) is not base64") }
+            scripts[member.key] = bytes
+        }
+        guard let createdBy = json["created_by"]?.stringValue, let source = json["source"]?.stringValue else {
+            throw .malformed("created_by and source are required")
+        }
+        let expected: Int?
+        switch json["expected_base"] {
+        case nil, .null?: expected = nil
+        case let value?:
+            guard let n = value.intValue else { throw .malformed("expected_base must be a revision number or null") }
+            expected = n
+        }
+        let s = json["summary"]
+        let summary = Plan.Summary(add: s?["add"]?.intValue ?? 0, change: s?["change"]?.intValue ?? 0, destroy: s?["destroy"]?.intValue ?? 0,
+                                   replace: s?["replace"]?.intValue ?? 0)
+        return (RevisionCommit(document: document, scripts: scripts, createdBy: createdBy, source: source, summary: summary), expected)
+    }
+}

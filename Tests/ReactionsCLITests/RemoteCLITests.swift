@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import ReactionsCore
+
+/// `plan --server` and `apply --server` against a running serve's admin API, with scoped tokens.
+@Suite struct RemoteCLITests {
+    static let tokens = ["REACTIONS_READ_TOKEN": "read-tok-1", "REACTIONS_PLAN_TOKEN": "plan-tok-2", "REACTIONS_APPLY_TOKEN": "apply-tok-3"]
+
+    func config(_ extraService: Bool) -> String {
+        #""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}"# + (extraService ? #", {"name": "search", "owner": "team-find"}"# : "")
+            + #"], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}], "#
+            + ##""reactions": [{"name": "mark", "when": {"events": ["deploy.succeeded"]}, "then": {"http": {"method": "POST", "url": "https://monitor.example.com/a", "headers": {"Authorization": "Bearer #{secret.MONITOR_TOKEN}"}}}}]"##
+    }
+
+    @Test func remotePlanAndApplyMatchLocalAndRespectScopes() async throws {
+        let cli = try CLI()
+        try cli.writeConfig(config(false))
+        // The server has MONITOR_TOKEN; this machine (the CI runner) does not.
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: Self.tokens.merging(["MONITOR_TOKEN": "m-secret"]) { a, _ in a })
+        defer { _ = server.stop() }
+        let url = "http://127.0.0.1:\(server.port)"
+        try cli.writeConfig(config(true))
+
+        let local = try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--format", "json"])
+        let remote = try cli.run(["plan", "--config", cli.config, "--server", url, "--format", "json"], env: ["REACTIONS_TOKEN": "plan-tok-2"])
+        #expect(remote.code == 0, "\(remote)")
+        let l = try JSONParser.parse(local.stdout).json, r = try JSONParser.parse(remote.stdout).json
+        #expect(r["changes"] == l["changes"] && r["summary"] == l["summary"] && r["base_revision"] == l["base_revision"], "the same plan")
+        #expect(r["summary"]?["add"] == .int(1))
+        // Secrets are checked where the revision will run.
+        #expect(l["warnings"]?.arrayValue?.contains { $0["message"]?.stringValue?.contains("MONITOR_TOKEN") == true } == true)
+        #expect(r["warnings"]?.arrayValue?.contains { $0["message"]?.stringValue?.contains("MONITOR_TOKEN") == true } == false)
+        #expect(!remote.stdout.contains("m-secret") && !remote.stderr.contains("m-secret"))
+
+        // Scopes: read cannot plan; plan cannot apply; a wrong token is refused.
+        let readOnly = try cli.run(["plan", "--config", cli.config, "--server", url], env: ["REACTIONS_TOKEN": "read-tok-1"])
+        #expect(readOnly.code == 1 && readOnly.stderr.contains("REACTIONS_PLAN_TOKEN"), "\(readOnly)")
+        let wrong = try cli.run(["plan", "--config", cli.config, "--server", url], env: ["REACTIONS_TOKEN": "nope"])
+        #expect(wrong.code == 1 && wrong.stderr.contains("401"), "\(wrong)")
+        #expect(try cli.run(["plan", "--config", cli.config, "--server", url]).stderr.contains("REACTIONS_TOKEN"))
+
+        let saved = try cli.run(["plan", "--config", cli.config, "--server", url, "--out", "remote.plan"], env: ["REACTIONS_TOKEN": "plan-tok-2"])
+        #expect(saved.code == 0, "\(saved)")
+        let denied = try cli.run(["apply", "remote.plan", "--server", url], env: ["REACTIONS_TOKEN": "plan-tok-2"])
+        #expect(denied.code == 1 && denied.stderr.contains("REACTIONS_APPLY_TOKEN"), "\(denied)")
+        let applied = try cli.run(["apply", "remote.plan", "--server", url], env: ["REACTIONS_TOKEN": "apply-tok-3"])
+        #expect(applied.code == 0 && applied.stdout.contains("Revision 2"), "\(applied)")
+        // The server serves it at once, and it is the same state a local reader sees.
+        let state = try await server.request("GET", "/api/v1/state", headers: ["Authorization": "Bearer read-tok-1"])
+        #expect(state.json?["revision"] == .int(2) && state.json?["head"]?["number"] == .int(2))
+        #expect(try cli.run(["state", "history", "--state", cli.state]).stdout.contains("apply remote.plan"))
+        #expect(try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--detailed-exitcode"]).code == 0, "no changes left")
+
+        // The same saved plan again: the state moved, so it is stale, exactly as locally.
+        let stale = try cli.run(["apply", "remote.plan", "--server", url], env: ["REACTIONS_TOKEN": "apply-tok-3"])
+        #expect(stale.code == 1 && stale.stderr.contains("stale"), "\(stale)")
+        // An unchanged config through the server is a no-op.
+        let noop = try cli.run(["apply", "--config", cli.config, "--server", url, "--auto-approve"], env: ["REACTIONS_TOKEN": "apply-tok-3"])
+        #expect(noop.code == 0 && noop.stdout.contains("No changes"), "\(noop)")
+        #expect(try cli.run(["plan", "--config", cli.config, "--server", url, "--state", cli.state], env: ["REACTIONS_TOKEN": "plan-tok-2"]).code == 1)
+    }
+}
