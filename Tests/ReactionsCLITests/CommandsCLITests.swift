@@ -3,7 +3,7 @@ import Testing
 import ReactionsCore
 
 @Suite struct CommandsCLITests {
-    static let commands = ["validate", "plan", "apply", "serve", "simulate", "test", "explain", "deploys", "suggestions", "state", "endpoints", "fmt", "migrate", "version"]
+    static let commands = ["validate", "plan", "apply", "serve", "simulate", "test", "explain", "deploys", "suggestions", "state", "endpoints", "fmt", "migrate", "version", "deliveries", "emit", "integrations"]
 
     @Test(arguments: commands)
     func everyCommandHasHelp(command: String) throws {

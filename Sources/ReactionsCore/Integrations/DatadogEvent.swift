@@ -8,7 +8,7 @@ struct DatadogEvent: IntegrationTemplate {
         IntegrationParameter("site", default: .string("datadoghq.com"),
                              allowed: ["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ddog-gov.com"],
                              "The Datadog site of the account."),
-        IntegrationParameter("title", default: .string("Deploy #{deploy.service} #{deploy.deploy_number}"), "The event title."),
+        IntegrationParameter("title", default: .string("Deploy #{event.service} #{deploy.deploy_number}"), "The event title."),
         IntegrationParameter("text", default: .string("#{deploy.description}"), "The event body."),
         IntegrationParameter("tags", .textList, "Extra tags such as `team:checkout`; `service:` and `env:` are added."),
         IntegrationParameter("alert_type", default: .string("info"), allowed: ["info", "success", "warning", "error"], "The event's alert type."),

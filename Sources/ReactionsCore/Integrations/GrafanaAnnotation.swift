@@ -6,7 +6,7 @@ struct GrafanaAnnotation: IntegrationTemplate {
     let parameters = [
         IntegrationParameter("base_url", .url, required: true, "The Grafana server, e.g. `https://grafana.example.com`."),
         IntegrationParameter("api_token", required: true, secret: true, "A service-account token with annotation write access."),
-        IntegrationParameter("text", default: .string("#{deploy.service} #{deploy.deploy_number}: #{deploy.description}"), "The annotation text."),
+        IntegrationParameter("text", default: .string("#{event.service} #{deploy.deploy_number}: #{deploy.description}"), "The annotation text."),
         IntegrationParameter("tags", .textList, "Tags; `deploy`, the service and the environment are added."),
         IntegrationParameter("dashboard_uid", "Limit the annotation to one dashboard."),
     ]

@@ -7,7 +7,7 @@ struct HoneycombMarker: IntegrationTemplate {
         IntegrationParameter("dataset", required: true, "The dataset slug, or `__all__` for an environment-wide marker."),
         IntegrationParameter("api_key", required: true, secret: true, "A Honeycomb configuration API key."),
         IntegrationParameter("api_url", .url, default: .string("https://api.honeycomb.io"), "The API host (`https://api.eu1.honeycomb.io` in the EU)."),
-        IntegrationParameter("message", default: .string("#{deploy.service} #{deploy.deploy_number}"), "The marker's message."),
+        IntegrationParameter("message", default: .string("#{event.service} #{deploy.deploy_number}"), "The marker's message."),
         IntegrationParameter("type", default: .string("deploy"), "The marker type."),
         IntegrationParameter("url", "A link shown on the marker, e.g. `#{deploy.deploy_url}`."),
     ]

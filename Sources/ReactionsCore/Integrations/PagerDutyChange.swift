@@ -6,7 +6,7 @@ struct PagerDutyChange: IntegrationTemplate {
     let documentation = "https://developer.pagerduty.com/docs/events-api-v2/send-change-events/"
     let parameters = [
         IntegrationParameter("routing_key", required: true, secret: true, "The integration (routing) key of the service's Events API v2 integration."),
-        IntegrationParameter("summary", default: .string("Deployed #{deploy.service} #{deploy.deploy_number} to #{deploy.environment}"), "A one-line summary."),
+        IntegrationParameter("summary", default: .string("Deployed #{event.service} #{deploy.deploy_number} to #{deploy.environment}"), "A one-line summary."),
         IntegrationParameter("source", default: .string("reactions"), "Where the change came from."),
     ]
 

@@ -5,7 +5,7 @@ struct SlackMessage: IntegrationTemplate {
     let documentation = "https://api.slack.com/messaging/webhooks"
     let parameters = [
         IntegrationParameter("webhook_url", required: true, secret: true, "The incoming webhook URL (https://hooks.slack.com/services/…)."),
-        IntegrationParameter("text", default: .string("#{deploy.service} #{deploy.deploy_number} → #{deploy.environment}: #{event.type}"), "The message text (Slack mrkdwn)."),
+        IntegrationParameter("text", default: .string("#{event.service} #{deploy.deploy_number} → #{deploy.environment}: #{event.type}"), "The message text (Slack mrkdwn)."),
     ]
 
     func request(_ s: IntegrationSettings) -> RenderedRequest {
