@@ -50,9 +50,10 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: [String], env: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    /// Runs the binary (or `executable`, for the shell scripts examples ship) with `arguments`.
+    func run(_ arguments: [String], env: [String: String] = [:], stdin: String? = nil, executable: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
