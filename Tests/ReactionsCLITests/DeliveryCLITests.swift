@@ -202,4 +202,25 @@ import ReactionsCore
         #expect(lines.count == 2, "at least once: the interrupted attempt ran again")
         #expect(Set(lines.map { $0.split(separator: " ").first ?? "" }).count == 1, "with the same delivery id")
     }
+
+    @Test func aTemplateDeclaredInConfigDeliversLikeACatalogOne() async throws {
+        let receiver = try Receiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        try cli.writeConfig(Self.services + ##"""
+            , "templates": [{"name": "deploy-log", "parameters": [{"name": "team", "required": true}, {"name": "token", "required": true, "secret": true}],
+                             "request": {"method": "PUT", "url": "\##(receiver.url)/log/#{settings.team}", "headers": {"X-Token": "#{settings.token}"},
+                                         "body": {"service": "#{event.service}", "number": "#{deploy.deploy_number}"}}}],
+            "integrations": [{"name": "log", "template": "deploy-log", "settings": {"team": "payments", "token": {"secret": "LOG_TOKEN"}}}],
+            "reactions": [{"name": "log-it", "when": {"events": ["deploy.succeeded"]}, "then": {"integration": "log"}}]
+            """##)
+        let plan = try cli.run(["plan", "--config", cli.config, "--state", cli.state])
+        #expect(plan.stdout.contains("template \"deploy-log\""), "\(plan)")
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["LOG_TOKEN": "lt-123"])
+        defer { _ = server.stop() }
+        #expect(try await server.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody(number: "9")).status == 202)
+        let got = try #require(try await receiver.wait(for: 1).first)
+        #expect(got.method == "PUT" && got.head.target == "/log/payments" && got.headers["x-token"] == "lt-123")
+        #expect(String(decoding: got.body, as: UTF8.self) == #"{"service":"shopping-cart","number":"9"}"#)
+    }
 }

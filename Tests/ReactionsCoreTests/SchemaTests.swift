@@ -91,7 +91,7 @@ import Testing
     @Test func catalogParametersMatchTheSchema() throws {
         let schema = try JSONParser.parse([UInt8](Data(contentsOf: Self.schemaURL))).json
         let integration = try #require(schema["$defs"]?["integration"])
-        #expect(integration["properties"]?["template"]?["enum"] == .array(IntegrationCatalog.ids.map(JSON.string)))
+        #expect(integration["properties"]?["template"]?["anyOf"]?.arrayValue?.first?["enum"] == .array(IntegrationCatalog.ids.map(JSON.string)))
         let rules = try #require(integration["allOf"]?.arrayValue)
         #expect(rules.count == IntegrationCatalog.all.count)
         for template in IntegrationCatalog.all {

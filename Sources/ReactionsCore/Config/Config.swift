@@ -3,6 +3,7 @@
 public struct Config: Sendable {
     public var services: [Service] = []
     public var endpoints: [Endpoint] = []
+    public var templates: [ConfigTemplate] = []
     public var integrations: [Integration] = []
     public var reactions: [Reaction] = []
     /// Script contents by config-relative path.
@@ -15,6 +16,7 @@ public struct Config: Sendable {
     mutating func merge(_ document: ConfigDocument) {
         services += document.services
         endpoints += document.endpoints
+        templates += document.templates
         integrations += document.integrations
         reactions += document.reactions
         files.append(document.file)
@@ -24,6 +26,6 @@ public struct Config: Sendable {
     public func integration(named name: String) -> Integration? { integrations.first { $0.name == name } }
 
     public var addresses: [ResourceAddress] {
-        services.map(\.address) + endpoints.map(\.address) + integrations.map(\.address) + reactions.map(\.address)
+        services.map(\.address) + endpoints.map(\.address) + templates.map(\.address) + integrations.map(\.address) + reactions.map(\.address)
     }
 }

@@ -4,12 +4,13 @@ public struct ConfigDocument: Sendable {
     public var version: Int?
     public var services: [Service] = []
     public var endpoints: [Endpoint] = []
+    public var templates: [ConfigTemplate] = []
     public var integrations: [Integration] = []
     public var reactions: [Reaction] = []
 
     /// The config version this build of `reactions` reads and writes.
     public static let currentVersion = 1
-    static let topLevelKeys = ["$schema", "version", "services", "endpoints", "integrations", "reactions"]
+    static let topLevelKeys = ["$schema", "version", "services", "endpoints", "templates", "integrations", "reactions"]
 
     /// Decodes a parsed document, collecting every problem instead of stopping at the first.
     /// `allowComputed` accepts attributes that only state documents carry.
@@ -51,6 +52,7 @@ public struct ConfigDocument: Sendable {
         }
         each(.service) { ctx, node, p in if let s = decodeService(node, p, &ctx) { document.services.append(s) } }
         each(.endpoint) { ctx, node, p in if let e = decodeEndpoint(node, p, &ctx) { document.endpoints.append(e) } }
+        each(.template) { ctx, node, p in if let t = TemplateDecoder.decode(node, p, &ctx) { document.templates.append(t) } }
         each(.integration) { ctx, node, p in if let i = decodeIntegration(node, p, &ctx) { document.integrations.append(i) } }
         each(.reaction) { ctx, node, p in if let r = ReactionDecoder.decode(node, p, &ctx) { document.reactions.append(r) } }
         return (document, context.diagnostics)

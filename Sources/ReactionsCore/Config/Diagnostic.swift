@@ -39,7 +39,7 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, CustomStringConve
 }
 
 public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Codable {
-    case service, endpoint, integration, reaction
+    case service, endpoint, template, integration, reaction
 
     /// The key of the document array that holds this kind.
     public var collectionKey: String { rawValue + "s" }

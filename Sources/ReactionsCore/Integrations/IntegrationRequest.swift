@@ -14,7 +14,7 @@ public enum IntegrationRequest {
 
     public static func make(_ use: IntegrationAction, config: Config, context: TemplateContext) -> Result<RenderedRequest, Failure> {
         guard let integration = config.integration(named: use.integration) else { return .failure(.unknownIntegration(use.integration)) }
-        guard let template = IntegrationCatalog.template(named: integration.template) else { return .failure(.unknownTemplate(integration.template)) }
+        guard let template = config.integrationTemplate(named: integration.template) else { return .failure(.unknownTemplate(integration.template)) }
         return .success(template.request(IntegrationSettings(template: template, integration: integration, overrides: use.overrides, context: context)))
     }
 }

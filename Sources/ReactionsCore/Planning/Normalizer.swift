@@ -9,6 +9,7 @@ public enum Normalizer {
         var resources: [ResourceAddress: JSON] = [:]
         for s in config.services { resources[s.address] = service(s) }
         for e in config.endpoints { resources[e.address] = endpoint(e) }
+        for t in config.templates { resources[t.address] = template(t) }
         for i in config.integrations { resources[i.address] = integration(i) }
         for r in config.reactions { resources[r.address] = reaction(r) }
         return StateDocument(resources: resources)
@@ -44,6 +45,18 @@ public enum Normalizer {
             return .object(["hmac": optional([("header", .string(h.header)), ("prefix", h.prefix.isEmpty ? nil : .string(h.prefix)),
                                               ("encoding", .string(h.encoding.rawValue)), ("secret", h.secret.json)])])
         }
+    }
+
+    public static func template(_ t: ConfigTemplate) -> JSON {
+        let parameters = t.parameters.map { p in
+            optional([("name", .string(p.name)), ("type", p.kind == .text ? nil : .string(p.kind.rawValue)),
+                      ("required", p.required ? .bool(true) : nil), ("secret", p.secret ? .bool(true) : nil),
+                      ("default", p.defaultValue?.sortedKeys), ("allowed", p.allowed.map { .array($0.map(JSON.string)) }),
+                      ("description", p.description.isEmpty ? nil : .string(p.description))])
+        }
+        return optional([("name", .string(t.name)), ("description", text(t.description)),
+                         ("parameters", parameters.isEmpty ? nil : .array(parameters)),
+                         ("request", action(.http(t.action))["http"])])
     }
 
     public static func integration(_ i: Integration) -> JSON {

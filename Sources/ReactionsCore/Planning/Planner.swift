@@ -89,7 +89,7 @@ public struct Planner: Sendable {
         case .endpoint: return ["the endpoint stops being served; callers of its URL will get 404"]
         case .service: return ["deploys naming this service will be recorded as suggestions"]
         case .reaction: return ["the reaction stops firing; deliveries already queued still run"]
-        case .integration: return []
+        case .integration, .template: return []
         }
     }
 

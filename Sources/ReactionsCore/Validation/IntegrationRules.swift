@@ -3,12 +3,13 @@ enum IntegrationRules {
     static func validate(_ config: Config) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for integration in config.integrations {
-            guard let template = IntegrationCatalog.template(named: integration.template) else {
+            guard let template = config.integrationTemplate(named: integration.template) else {
                 var location = integration.location
                 location.pointer = location.pointer / "template"
                 let suggestion = Suggest.closest(to: integration.template, among: IntegrationCatalog.ids).map { "did you mean \"\($0)\"? " } ?? ""
                 out.append(.error("unknown integration template \"\(integration.template)\"", at: location, resource: integration.address,
-                                  hint: suggestion + "the catalog has: \(IntegrationCatalog.ids.joined(separator: ", ")) (`reactions integrations list`)"))
+                                  hint: suggestion + "the catalog has: \(IntegrationCatalog.ids.joined(separator: ", ")) (`reactions integrations list`)"
+                                      + (config.templates.isEmpty ? "" : "; this config declares: \(config.templates.map(\.name).joined(separator: ", "))")))
                 continue
             }
             for parameter in template.parameters where parameter.required && integration.settings[parameter.name] == nil {
@@ -28,8 +29,9 @@ enum IntegrationRules {
 
     /// Checks a reaction's `overrides`, and the integration's templated settings against the
     /// events the reaction receives.
-    static func overrides(_ action: IntegrationAction, of integration: Integration, reaction: Reaction, eventTypes: Set<String>) -> [Diagnostic] {
-        guard let template = IntegrationCatalog.template(named: integration.template) else { return [] }
+    static func overrides(_ action: IntegrationAction, of integration: Integration, reaction: Reaction, eventTypes: Set<String>,
+                          config: Config) -> [Diagnostic] {
+        guard let template = config.integrationTemplate(named: integration.template) else { return [] }
         var locations: [String: SourceLocation] = [:]
         for key in action.overrides.keys {
             var location = action.location
@@ -37,6 +39,12 @@ enum IntegrationRules {
             locations[key] = location
         }
         var out = settings(action.overrides, locations: locations, template: template, resource: reaction.address, eventTypes: eventTypes)
+        if let own = template as? ConfigTemplate {
+            for (problem, location) in TemplateRules.eventProblems(own, eventTypes: eventTypes) {
+                out.append(.error("template \"\(own.name)\" (used through integration \"\(integration.name)\"): \(problem)", at: location,
+                                  resource: reaction.address, hint: "narrow the reaction's events, or the template's request"))
+            }
+        }
         // Variables in the integration's own settings and in the template's defaults must exist for these events.
         var effective: [String: (JSON, SourceLocation?)] = [:]
         for parameter in template.parameters {

@@ -85,7 +85,7 @@ enum ReactionRules {
             case .http(let http): out += httpRules(http, reaction: reaction)
             case .integration(let action):
                 if let integration = integrations[action.integration] {
-                    out += IntegrationRules.overrides(action, of: integration, reaction: reaction, eventTypes: types)
+                    out += IntegrationRules.overrides(action, of: integration, reaction: reaction, eventTypes: types, config: config)
                 } else {
                     let suggestion = Suggest.closest(to: action.integration, among: integrations.keys.sorted()).map { "did you mean \"\($0)\"? " } ?? ""
                     out.append(.error("integration \"\(action.integration)\" is not declared", at: at(action.location, "integration"), resource: address,

@@ -17,6 +17,11 @@ public enum SecretAudit {
             default: break
             }
         }
+        for template in config.templates {
+            for (text, location) in TemplateRules.uses(template) {
+                for name in text.secretNames { out.append(Use(name: name, resource: template.address, location: location)) }
+            }
+        }
         for integration in config.integrations {
             for key in integration.settings.keys.sorted() {
                 if case .secret(let ref)? = integration.settings[key] {
@@ -47,7 +52,12 @@ public enum SecretAudit {
     public static func names(for reaction: Reaction, in config: Config) -> [String] {
         var names = Set(uses(in: config).filter { $0.resource == reaction.address }.map(\.name))
         if case .integration(let action) = reaction.action, let integration = config.integration(named: action.integration) {
-            for case .secret(let ref) in integration.settings.values where action.overrides[ref.name] == nil { names.insert(ref.name) }
+            for (key, value) in integration.settings where action.overrides[key] == nil {
+                if case .secret(let ref) = value { names.insert(ref.name) }
+            }
+            if let own = config.templates.first(where: { $0.name == integration.template }) {
+                for (text, _) in TemplateRules.uses(own) { names.formUnion(text.secretNames) }
+            }
         }
         return names.sorted()
     }

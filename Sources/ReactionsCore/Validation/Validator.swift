@@ -8,6 +8,7 @@ public struct Validator: Sendable {
         out += uniqueNames(config)
         out += serviceAliases(config)
         out += endpointRules(config)
+        out += TemplateRules.validate(config)
         out += IntegrationRules.validate(config)
         out += ReactionRules.validate(config)
         return out
@@ -29,6 +30,7 @@ public struct Validator: Sendable {
         }
         check(config.services.map { ($0.address, $0.location) })
         check(config.endpoints.map { ($0.address, $0.location) })
+        check(config.templates.map { ($0.address, $0.location) })
         check(config.integrations.map { ($0.address, $0.location) })
         check(config.reactions.map { ($0.address, $0.location) })
         return out
