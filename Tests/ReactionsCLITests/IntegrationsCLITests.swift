@@ -32,4 +32,20 @@ import ReactionsCore
         let unknown = try cli.run(["integrations", "show", "slack"])
         #expect(unknown.code == 1 && unknown.stderr.contains("did you mean slack-message?"))
     }
+
+    @Test func plansShowTheRequestAnIntegrationSendsWithSecretsAsNames() throws {
+        let cli = try CLI()
+        try cli.writeConfig(#""services": [{"name": "checkout"}], "integrations": [{"name": "hny", "template": "honeycomb-marker", "settings": {"dataset": "prod", "api_key": {"secret": "HNY_KEY"}}}]"#)
+        let text = try cli.run(["plan", "--config", cli.config, "--state", cli.state], env: ["HNY_KEY": "real-key-value"])
+        #expect(text.stdout.contains("# sends, for a sample deploy:"))
+        #expect(text.stdout.contains("#   POST https://api.honeycomb.io/1/markers/prod"))
+        #expect(text.stdout.contains("#   X-Honeycomb-Team: «secret HNY_KEY»"))
+        #expect(!text.stdout.contains("real-key-value"))
+        let json = try JSONParser.parse(try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--format", "json"]).stdout).json
+        let change = json["changes"]?.arrayValue?.first { $0["address"] == .string("integration.hny") }
+        #expect(change?["renders"]?["url"] == .string("https://api.honeycomb.io/1/markers/prod"))
+        #expect(change?["renders"]?["body"]?["message"] == .string("checkout 234"))
+        let markdown = try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--format", "markdown"]).stdout
+        #expect(markdown.contains("X-Honeycomb-Team: «secret HNY_KEY»"))
+    }
 }

@@ -7,8 +7,6 @@ struct IntegrationExample {
     let config: JSON
     let request: RenderedRequest
 
-    static let sampleDeploy = #"{"service": "shopping_cart", "description": "Deploy #234", "deployed_at": "2019-02-01 13:28:33", "environment": "Production", "deploy_number": "234", "deploy_url": "https://ci.example.com/builds/234", "deployer": {"email": "mscott@example.com", "name": "Michael Scott"}, "commit": {"sha": "38d02f1d7aab64678a7ad3eeb2ad2887ce7253f5"}}"#
-
     init(_ template: any IntegrationTemplate) {
         var settings: [JSON.Member] = []
         for p in template.parameters where p.required {
@@ -26,16 +24,9 @@ struct IntegrationExample {
 
         let document = JSON.object([.init("version", .int(1)), .init("services", .array([.object([.init("name", .string("shopping-cart")),
                                                                                                   .init("aliases", .array([.string("shopping_cart")]))])])),
-                                    .init("endpoints", .array([.object([.init("name", .string("ci-deploys")), .init("kind", .string("deploy"))])])),
                                     .init("integrations", .array([integration])), .init("reactions", .array([reaction]))])
         let model = (try? StateDocument(json: document))?.config().0 ?? Config()
-        let event = (try? SimulatedEvent.deploy(Array(Self.sampleDeploy.utf8), endpoint: nil, config: model)) ?? .object([])
-        let context = TemplateContext(variables: EventVariables.make(envelope: event, config: model))
-        if case .integration(let use)? = model.reactions.first?.action, case .success(let rendered) = IntegrationRequest.make(use, config: model, context: context) {
-            request = rendered
-        } else {
-            request = RenderedRequest(method: "POST", url: "")
-        }
+        request = model.integrations.first.flatMap { IntegrationPreview.request(for: $0, config: model) } ?? RenderedRequest(method: "POST", url: "")
     }
 
     static func secretName(_ template: String, _ parameter: String) -> String {

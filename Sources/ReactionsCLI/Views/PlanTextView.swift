@@ -56,6 +56,12 @@ struct PlanTextView {
             out += "      " + fieldLine(field, width: width) + "\n"
         }
         for reason in change.reasons { out += terminal.style("      # \(reason)", .dim) + "\n" }
+        if let preview = change.preview {
+            out += terminal.style("      # sends, for a sample deploy:", .dim) + "\n"
+            for line in DryRunView.request(preview.json) where !line.isEmpty {
+                out += terminal.style("      #   " + line, .dim) + "\n"
+            }
+        }
         out += "    }\n"
         return out
     }

@@ -1,8 +1,8 @@
 /// An outgoing request with every template filled in: what an `http` action or a catalog
 /// integration sends for one event, what `simulate` and `explain` show (secrets as
 /// `«secret NAME»` there), and what the runtime turns into bytes on the wire.
-public struct RenderedRequest: Sendable, Equatable {
-    public struct Header: Sendable, Equatable {
+public struct RenderedRequest: Sendable, Hashable {
+    public struct Header: Sendable, Hashable {
         public var name: String
         public var value: String
 

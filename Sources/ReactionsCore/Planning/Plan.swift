@@ -97,6 +97,8 @@ public struct ResourceChange: Sendable, Hashable {
     public var reasons: [String]
     /// Where the resource is declared (nil for deletions: it no longer is).
     public var location: SourceLocation?
+    /// For an integration: the request it sends, rendered for a sample deploy.
+    public var preview: RenderedRequest? = nil
 
     public var isDestructive: Bool { action == .delete || action == .replace }
 }

@@ -43,6 +43,7 @@ public enum PlanJSON {
             })),
         ]
         m.append(.init("reasons", .array(c.reasons.map(JSON.string))))
+        if let preview = c.preview { m.append(.init("renders", preview.json)) }
         return .object(m)
     }
 

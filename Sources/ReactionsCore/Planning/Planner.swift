@@ -19,10 +19,16 @@ public struct Planner: Sendable {
         carryComputedAttributes(into: &desired, from: current)
         let locations = Dictionary(
             (config.services.map { ($0.address, $0.location) } + config.endpoints.map { ($0.address, $0.location) }
-                + config.integrations.map { ($0.address, $0.location) } + config.reactions.map { ($0.address, $0.location) }),
+                + config.templates.map { ($0.address, $0.location) } + config.integrations.map { ($0.address, $0.location) } + config.reactions.map { ($0.address, $0.location) }),
             uniquingKeysWith: { a, _ in a })
         var changes = diff(current: current, desired: desired)
-        for i in changes.indices { changes[i].location = locations[changes[i].address] }
+        for i in changes.indices {
+            changes[i].location = locations[changes[i].address]
+            if changes[i].address.kind == .integration, changes[i].action != .delete,
+               let integration = config.integration(named: changes[i].address.name) {
+                changes[i].preview = IntegrationPreview.request(for: integration, config: config)
+            }
+        }
         var scripts: [String: [UInt8]] = [:]
         for content in config.scripts.values { scripts[SHA256.hexDigest(content)] = content }
         return Plan(base: base, changes: changes, warnings: warnings, desired: desired, scripts: scripts)

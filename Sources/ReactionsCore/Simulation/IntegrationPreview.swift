@@ -1,0 +1,25 @@
+/// What an integration sends, shown to reviewers before any event exists: its request
+/// rendered for a sample deploy, secrets as `«secret NAME»`. Plans show it for every
+/// integration they create or change; `integrations show` for each catalog entry.
+public enum IntegrationPreview {
+    /// A deploy of the config's first service (or `shopping-cart`) to Production.
+    public static func sampleEvent(config: Config) -> JSON {
+        let service = config.services.first?.name ?? "shopping-cart"
+        let data = JSON.object([
+            .init("deploy_number", .string("234")), .init("status", .string("succeeded")), .init("id", .int(1)),
+            .init("service", .string(service)), .init("description", .string("Deploy #234")),
+            .init("deployed_at", .string("2019-02-01 13:28:33")), .init("environment", .string("Production")),
+            .init("deploy_url", .string("https://ci.example.com/builds/234")),
+            .init("deployer", .object([.init("email", .string("mscott@example.com")), .init("name", .string("Michael Scott"))])),
+            .init("commit", .object([.init("sha", .string("38d02f1d7aab64678a7ad3eeb2ad2887ce7253f5"))])),
+        ])
+        return CloudEvent(id: "sample", source: "/endpoints/sample", type: EventType.deploySucceeded, time: "2019-02-01T13:28:33.000Z",
+                          subject: service, data: data, service: service, environment: "Production", endpoint: "sample").envelope
+    }
+
+    public static func request(for integration: Integration, config: Config) -> RenderedRequest? {
+        let use = IntegrationAction(integration: integration.name, overrides: [:], location: integration.location)
+        let context = TemplateContext(variables: EventVariables.make(envelope: sampleEvent(config: config), config: config))
+        return try? IntegrationRequest.make(use, config: config, context: context).get()
+    }
+}
