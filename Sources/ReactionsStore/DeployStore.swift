@@ -19,6 +19,9 @@ public struct DeployRecord: Sendable {
     let envelopeHead: String
     /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`.
     let dataTail: String
+    /// When a reaction may fire, the envelope's attributes and data members as values, built
+    /// here on the request's thread so the single writer never parses what it just wrote.
+    let matchable: (attributes: [JSON.Member], data: [JSON.Member])?
 
     public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil) {
         self.endpoint = endpoint
@@ -39,6 +42,24 @@ public struct DeployRecord: Sendable {
         var members = payload.raw.objectMembers ?? []
         members.removeAll { ["deploy_number", "status", "id"].contains($0.key) }
         dataTail = String(JSON.object(members).compactText.dropFirst())
+        if let matcher, matcher.mayFire(payload.status.eventType, service, endpoint) {
+            var attributes = event.envelope.objectMembers ?? []
+            attributes.removeAll { $0.key == "data" }
+            matchable = (attributes, members)
+        } else {
+            matchable = nil
+        }
+    }
+
+    /// The envelope as a value, for matching (see `matchable`).
+    func envelopeJSON(deployID: Int, deployNumber: String?) -> JSON? {
+        guard let (attributes, members) = matchable else { return nil }
+        var data: [JSON.Member] = []
+        if let deployNumber { data.append(.init("deploy_number", .string(deployNumber))) }
+        else if let sent = payload.raw["deploy_number"] { data.append(.init("deploy_number", sent)) }
+        data.append(.init("status", .string(payload.status.rawValue)))
+        data.append(.init("id", .int(deployID)))
+        return .object(attributes + [.init("data", .object(data + members))])
     }
 
     /// The event envelope with the deploy's number (as sent, or generated) and id.

@@ -115,7 +115,8 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     private func insertDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> String {
         try events.append(id: record.eventID, type: record.payload.status.eventType, time: record.receivedAt, revision: record.revision,
                           envelopeText: record.envelope(deployID: deployID, deployNumber: deployNumber),
-                          service: record.serviceName ?? record.payload.service, endpoint: record.endpoint, matcher: record.matcher)
+                          service: record.serviceName ?? record.payload.service, endpoint: record.endpoint,
+                          parsed: record.envelopeJSON(deployID: deployID, deployNumber: deployNumber), matcher: record.matcher)
         return record.eventID
     }
 

@@ -14,7 +14,10 @@ bench="${BENCH_DIR:-$root/../shared/bench}"
 [[ -x "$root/.build/release/reactions" ]] || (cd "$root" && swift build -c release)
 
 # A config whose deploy endpoint has the id deploy.lua posts to, and whose service
-# matches the payload's "shopping_cart" by alias, so every answer is {"result":"ok"}.
+# matches the payload's "shopping_cart" by alias, so every answer is {"result":"ok"}. Its
+# reaction listens to deploy.succeeded for Staging: every Production deploy here is matched
+# (the envelope parsed, the filter evaluated) but queues no delivery; the delivery path has
+# its own benchmark (delivery_latency.py).
 config="$(mktemp -d -t reactions-bench-config.XXXXXX)"
 trap 'rm -rf "$config"' EXIT
 cat > "$config/bench.json" <<JSON
@@ -22,7 +25,7 @@ cat > "$config/bench.json" <<JSON
   "version": 1,
   "services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}],
   "endpoints": [{"name": "bench", "kind": "deploy", "id": "${WRK_INTEGRATION:-5a1c6e2e-7d1b-4e0a-9d55-3f0b8c2a9e11}"}],
-  "reactions": [{"name": "on-deploy", "when": {"events": ["deploy.succeeded"]},
+  "reactions": [{"name": "on-deploy", "when": {"events": ["deploy.succeeded"], "filter": {"environment": "Staging"}},
                  "then": {"http": {"url": "https://monitor.example.com/api/annotations", "body": {"text": "#{deploy.service}"}}}}]
 }
 JSON

@@ -47,6 +47,20 @@ import ReactionsCore
         #expect(store.deliveriesEnqueued == 4)
     }
 
+    /// The writer matches on an envelope built from values (never re-parsed): it must be the
+    /// envelope it stores, byte for byte, generated deploy number and id included.
+    @Test func theEnvelopeMatchedIsTheEnvelopeStored() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let seen = Mutex<[JSON]>([])
+        let matcher = ReactionMatcher(mayFire: { _, _, _ in true }, fire: { envelope in seen.withLock { $0.append(envelope) }; return [] })
+        _ = try store.record([try deploy(matcher: matcher), try deploy(dedup: "d", matcher: matcher)])
+        let stored = try store.events().reversed().map { $0 }
+        let matched = seen.withLock { $0 }
+        #expect(matched.count == 2)
+        #expect(matched.map(\.compactText) == stored.map(\.compactText))
+        #expect(matched.first?["data"]?["deploy_number"] == .string("1") && matched.last?["data"]?["deploy_number"] == .string("2"))
+    }
+
     @Test func attemptsMoveDeliveriesAlongAndDeadLettersRaiseAnEventInTheSameTransaction() throws {
         let store = try SQLiteDeployStore(path: path)
         _ = try store.record([try deploy(matcher: Probe().matcher(["a", "b", "c"]))])
