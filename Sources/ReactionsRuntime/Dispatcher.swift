@@ -107,21 +107,14 @@ final class Dispatcher: Sendable {
                 }
                 log.event("dispatching deliveries", [:])
             }
-            do {
-                if store == nil { store = try SQLiteDeliveryStore(path: statePath) }
+            do throws(StoreError) {
+                if store == nil {
+                    let opened = try SQLiteDeliveryStore(path: statePath)
+                    try opened.relaxAttemptDurability()
+                    store = opened
+                }
                 if stateStore == nil { stateStore = try SQLiteStateStore(path: statePath) }
                 guard let store, let stateStore else { continue }
-                let done = finished.withLock { list -> [AttemptOutcome] in
-                    defer { list.removeAll() }
-                    return list
-                }
-                if !done.isEmpty {
-                    try store.record(done)
-                    for outcome in done {
-                        running.remove(outcome.deliveryID)
-                        metrics.deliveryAttempted(succeeded: outcome.attempt.succeeded, deadLettered: { if case .failed = outcome.next { return true }; return false }())
-                    }
-                }
                 var took = 0
                 let room = options.workers * 2 - running.count
                 if !stopRequested && room > 0 {
@@ -140,6 +133,24 @@ final class Dispatcher: Sendable {
                     if !batch.isEmpty {
                         jobs.withLock { $0.append(contentsOf: batch) }
                         for _ in batch { jobAvailable.signal() }
+                    }
+                }
+                // Starting due attempts comes first: recording finished ones costs a commit.
+                let done = finished.withLock { list -> [AttemptOutcome] in
+                    defer { list.removeAll() }
+                    return list
+                }
+                if !done.isEmpty {
+                    do throws(StoreError) {
+                        try store.record(done)
+                    } catch {
+                        // Not recorded: keep them (and their deliveries marked running) for the next turn.
+                        finished.withLock { $0.insert(contentsOf: done, at: 0) }
+                        throw error
+                    }
+                    for outcome in done {
+                        running.remove(outcome.deliveryID)
+                        metrics.deliveryAttempted(succeeded: outcome.attempt.succeeded, deadLettered: { if case .failed = outcome.next { return true }; return false }())
                     }
                 }
                 if took > 0 || !done.isEmpty { continue }

@@ -13,6 +13,15 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
         try StoreSchema.migrate(db)
     }
 
+    /// For the dispatcher's connection: attempt records commit without their own fsync
+    /// (the next synced commit or checkpoint persists them). A crashed process loses nothing
+    /// (the WAL is in the OS cache); a power cut can lose the last attempts, and those
+    /// deliveries are attempted again, which at-least-once allows. The deliveries
+    /// themselves are always written with the event, fully synced.
+    public func relaxAttemptDurability() throws(StoreError) {
+        try db.execute("PRAGMA synchronous = NORMAL")
+    }
+
     private static let columns = "id, event_id, event_type, reaction, revision, status, attempts, round_attempts, next_at, created_at, updated_at, last_error"
 
     private func delivery(_ s: SQLiteStatement) throws(StoreError) -> StoredDelivery {
