@@ -223,4 +223,22 @@ import ReactionsCore
         #expect(got.method == "PUT" && got.head.target == "/log/payments" && got.headers["x-token"] == "lt-123")
         #expect(String(decoding: got.body, as: UTF8.self) == #"{"service":"shopping-cart","number":"9"}"#)
     }
+
+    @Test func oneServeDispatchesAStateAndAnotherTakesOverWhenItStops() async throws {
+        let receiver = try Receiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        try cli.writeConfig(Self.services + ", \"reactions\": [" + httpReaction("mark", url: receiver.url + "/m") + "]")
+        let first = try ServeProcess(cli, arguments: ["--config", cli.config])
+        let second = try ServeProcess(cli, arguments: [])
+        defer { _ = second.stop() }
+        #expect(try await eventually { second.log.contains { $0.contains("another serve dispatches deliveries") } })
+        #expect(first.stop() == 0)
+        // The second serve received it and, the lock now free, delivers it: once.
+        #expect(try await second.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
+        #expect(try await receiver.wait(for: 1).count == 1)
+        #expect(try await eventually { second.log.contains { $0.contains("\"msg\":\"dispatching deliveries\"") } })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(receiver.requests.count == 1)
+    }
 }
