@@ -13,6 +13,18 @@ public enum OutboxMatcher {
         make(ReactionIndex(config: config), config: config)
     }
 
+    /// The matcher for the `config.applied` event a commit raises, built only when some
+    /// reaction of the new revision listens to it: decoding a large revision again just
+    /// to learn that nothing fires would double the cost of apply.
+    public static func forConfigApplied(_ document: StateDocument) -> ReactionMatcher? {
+        let listens = document.resources.contains { address, value in
+            address.kind == .reaction && (value["when"]?["events"]?.arrayValue ?? []).contains {
+                $0.stringValue.map { EventType.matches(pattern: $0, type: EventType.configApplied) } ?? false
+            }
+        }
+        return listens ? make(document.config().0) : nil
+    }
+
     static func make(_ index: ReactionIndex, config: Config) -> ReactionMatcher? {
         guard !index.reactions.isEmpty else { return nil }
         return ReactionMatcher(

@@ -115,7 +115,7 @@ public final class Runtime: Sendable {
     /// Commits a revision sent by `apply --server` and serves it at once.
     func commit(_ commit: RevisionCommit, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
         var commit = commit
-        commit.matcher = OutboxMatcher.make(commit.document.config().0)
+        commit.matcher = OutboxMatcher.forConfigApplied(commit.document)
         let info = try stateStore.withLock { s throws(StoreError) in try s.commit(commit, expectedBase: expectedBase) }
         reload()
         dispatcher.wake()

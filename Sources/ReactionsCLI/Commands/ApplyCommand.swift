@@ -80,7 +80,7 @@ struct ApplyCommand: Command {
             () throws(StoreError) -> RevisionInfo in
             try store.commit(RevisionCommit(document: document, scripts: plan.scripts, createdBy: Paths.actor(terminal.environment),
                                             source: source, summary: plan.summary,
-                                            matcher: OutboxMatcher.make(document.config().0)),
+                                            matcher: OutboxMatcher.forConfigApplied(document)),
                              expectedBase: plan.base?.number)
         }
         let s = plan.summary
