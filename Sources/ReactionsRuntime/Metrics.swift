@@ -1,3 +1,4 @@
+import ReactionsStore
 import Synchronization
 
 /// Counters and a latency histogram in the Prometheus text format (`GET /metrics`).
@@ -44,7 +45,7 @@ final class Metrics: Sendable {
         }
     }
 
-    func render(suggestions: Int, connections: Int, inFlight: Int) -> String {
+    func render(suggestions: Int, connections: Int, inFlight: Int, deliveries: [DeliveryStatus: Int] = [:]) -> String {
         let s = state.withLock { $0 }
         var out = "# HELP reactions_http_requests_total HTTP requests by route and status.\n# TYPE reactions_http_requests_total counter\n"
         for route in s.requests.keys.sorted() {
@@ -72,6 +73,9 @@ final class Metrics: Sendable {
         out += "reactions_delivery_attempts_total{result=\"failed\"} \(s.attemptsFailed)\n"
         out += "# HELP reactions_deliveries_dead_lettered_total Deliveries that exhausted their retries.\n"
         out += "# TYPE reactions_deliveries_dead_lettered_total counter\nreactions_deliveries_dead_lettered_total \(s.deadLettered)\n"
+        out += "# HELP reactions_deliveries Deliveries in the outbox by status (failed = dead letters awaiting `deliveries retry`).\n"
+        out += "# TYPE reactions_deliveries gauge\n"
+        for status in DeliveryStatus.allCases { out += "reactions_deliveries{status=\"\(status.rawValue)\"} \(deliveries[status] ?? 0)\n" }
         out += "# HELP reactions_suggestions Unknown service names deploys have used.\n# TYPE reactions_suggestions gauge\n"
         out += "reactions_suggestions \(suggestions)\n"
         out += "# HELP reactions_http_connections Open client connections.\n# TYPE reactions_http_connections gauge\n"

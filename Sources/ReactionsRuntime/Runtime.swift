@@ -127,7 +127,9 @@ public final class Runtime: Sendable {
     /// The Prometheus page: request metrics plus the server's live gauges.
     func metricsText() -> String {
         let server = self.server.withLock { $0 }
-        return metrics.render(suggestions: suggestionCount(), connections: server?.connectionCount ?? 0, inFlight: server?.inFlightCount ?? 0)
+        let deliveries = (try? outbox.withLock { s throws(StoreError) in try s.counts() }) ?? [:]
+        return metrics.render(suggestions: suggestionCount(), connections: server?.connectionCount ?? 0, inFlight: server?.inFlightCount ?? 0,
+                              deliveries: deliveries)
     }
 
     /// Ready when a revision is loaded and every secret it references resolves here.

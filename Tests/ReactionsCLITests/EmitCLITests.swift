@@ -132,5 +132,6 @@ import ReactionsRuntime
         let metrics = try await server.request("GET", "/metrics")
         #expect(metrics.body.contains("reactions_delivery_attempts_total{result=\"failed\"} 1"))
         #expect(metrics.body.contains("reactions_delivery_attempts_total{result=\"succeeded\"} 2"))
+        #expect(metrics.body.contains("reactions_deliveries{status=\"retrying\"} 1") && metrics.body.contains("reactions_deliveries{status=\"delivered\"} 1"))
     }
 }
