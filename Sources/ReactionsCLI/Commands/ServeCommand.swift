@@ -30,9 +30,11 @@ struct ServeCommand: Command {
 
         Routes: POST /integrations/deploy/<id> (OpsLevel's deploy webhook), webhook endpoints at
         their declared paths, GET /healthz, GET /readyz, GET /metrics (Prometheus), and the admin
-        API (bearer token from REACTIONS_ADMIN_TOKEN; disabled without it): GET /api/v1/deploys,
-        suggestions, events, state, deliveries, deliveries/<id>; POST /api/v1/events (emit) and
-        /api/v1/deliveries/<id>/redeliver.
+        API, disabled unless one of these bearer tokens is set, each scope including the ones
+        before it: REACTIONS_READ_TOKEN (GET /api/v1/deploys, suggestions, events, state,
+        deliveries, deliveries/<id>), REACTIONS_PLAN_TOKEN (revisions and secret names, for
+        `plan --server`), REACTIONS_APPLY_TOKEN (POST /api/v1/revisions, for `apply --server`),
+        REACTIONS_ADMIN_TOKEN (also POST /api/v1/events and /api/v1/deliveries/<id>/redeliver).
         """)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
