@@ -38,7 +38,7 @@ struct AdminAPI {
             caller = .script(claims)
         } else {
             guard runtime.adminTokens.enabled else {
-                return respond(error(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN (or a scoped REACTIONS_READ_TOKEN, REACTIONS_PLAN_TOKEN, REACTIONS_APPLY_TOKEN) on the server to enable it"))
+                return respond(.problem(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN (or a scoped REACTIONS_READ_TOKEN, REACTIONS_PLAN_TOKEN, REACTIONS_APPLY_TOKEN) on the server to enable it"))
             }
             guard let presented, let scope = runtime.adminTokens.scope(of: presented) else { return respond(unauthorized()) }
             caller = .token(scope)
@@ -48,11 +48,11 @@ struct AdminAPI {
         switch caller {
         case .script(let claims):
             guard request.method == "POST", path == "/api/v1/events", claims.scope == ScopedToken.Claims.emitScope else {
-                return respond(error(.forbidden, "Forbidden", "a script's token may only emit events (POST /api/v1/events)"))
+                return respond(.problem(.forbidden, "Forbidden", "a script's token may only emit events (POST /api/v1/events)"))
             }
         case .token(let scope):
             guard scope >= needed else {
-                return respond(error(.forbidden, "Forbidden", "this token's scope is \(scope); \(request.method) \(path) needs \(needed) (\(needed.variable))"))
+                return respond(.problem(.forbidden, "Forbidden", "this token's scope is \(scope); \(request.method) \(path) needs \(needed) (\(needed.variable))"))
             }
         }
         do {
@@ -67,12 +67,12 @@ struct AdminAPI {
             case ("GET", _):
                 if let response = try RevisionsAPI(runtime: runtime).read(request) { return respond(response) }
             default:
-                return respond(error(.methodNotAllowed, "Method Not Allowed", "this resource is read with GET"))
+                return respond(.problem(.methodNotAllowed, "Method Not Allowed", "this resource is read with GET"))
             }
             let query = QueryString.parse(request.head.query ?? "")
             var limit = 50
             if let text = query["limit"] {
-                guard let n = Int(text), (1...1000).contains(n) else { return respond(error(.badRequest, "Limit Error", "limit must be a number from 1 to 1000")) }
+                guard let n = Int(text), (1...1000).contains(n) else { return respond(.problem(.badRequest, "Limit Error", "limit must be a number from 1 to 1000")) }
                 limit = n
             }
             switch path {
@@ -87,7 +87,7 @@ struct AdminAPI {
                 var status: DeliveryStatus? = nil
                 if let text = query["status"] {
                     guard let s = DeliveryStatus(rawValue: text) else {
-                        return respond(error(.badRequest, "Status Error", "status must be one of " + DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", ")))
+                        return respond(.problem(.badRequest, "Status Error", "status must be one of " + DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", ")))
                     }
                     status = s
                 }
@@ -97,28 +97,28 @@ struct AdminAPI {
                 if path.hasPrefix("/api/v1/deliveries/") {
                     let id = String(path.dropFirst("/api/v1/deliveries/".count))
                     guard let delivery = try runtime.delivery(id: id) else {
-                        return respond(error(.notFound, "Not Found", RedeliverError.notFound(id).description))
+                        return respond(.problem(.notFound, "Not Found", RedeliverError.notFound(id).description))
                     }
                     return respond(.json(.ok, delivery.json.compactText))
                 }
-                respond(error(.notFound, "Not Found", "no such admin resource"))
+                respond(.problem(.notFound, "Not Found", "no such admin resource"))
             }
         } catch {
-            respond(self.error(.internalServerError, "Internal Server Error", "the state store could not be read"))
+            respond(HTTPResponse.problem(.internalServerError, "Internal Server Error", "the state store could not be read"))
         }
     }
 
     /// `POST /api/v1/events`: `{"type": "custom.…", "data": {…}, "subject", "service", "environment"}`.
     private func emit(_ request: HTTPRequest, caller: Caller) throws(StoreError) -> HTTPResponse {
         guard let body = try? JSONParser.parse(request.body).json, body.objectMembers != nil else {
-            return error(.badRequest, "Invalid Body", "send a JSON object: {\"type\": \"custom.…\", \"data\": {…}}")
+            return .problem(.badRequest, "Invalid Body", "send a JSON object: {\"type\": \"custom.…\", \"data\": {…}}")
         }
         guard let type = body["type"]?.stringValue, EventType.isCustom(type) else {
-            return error(.badRequest, "Type Error", "type must be custom.<name> (lowercase letters, digits, '.', '-', '_'); other event types are emitted by reactions itself")
+            return .problem(.badRequest, "Type Error", "type must be custom.<name> (lowercase letters, digits, '.', '-', '_'); other event types are emitted by reactions itself")
         }
         for key in ["subject", "service", "environment"] {
             if let value = body[key], value.stringValue == nil, value != .null {
-                return error(.badRequest, "Field Error", "\(key) must be a string")
+                return .problem(.badRequest, "Field Error", "\(key) must be a string")
             }
         }
         var source = "/api"
@@ -145,11 +145,11 @@ struct AdminAPI {
             let delivery = try runtime.redeliver(id: id)
             return .json(.accepted, delivery.json.compactText)
         } catch .notFound {
-            return error(.notFound, "Not Found", RedeliverError.notFound(id).description)
+            return .problem(.notFound, "Not Found", RedeliverError.notFound(id).description)
         } catch .alreadyQueued(let id, let status) {
-            return error(.conflict, "Conflict", RedeliverError.alreadyQueued(id, status).description)
+            return .problem(.conflict, "Conflict", RedeliverError.alreadyQueued(id, status).description)
         } catch {
-            return self.error(.internalServerError, "Internal Server Error", error.description)
+            return HTTPResponse.problem(.internalServerError, "Internal Server Error", error.description)
         }
     }
 
@@ -163,12 +163,9 @@ struct AdminAPI {
     }
 
     func unauthorized() -> HTTPResponse {
-        var response = error(.unauthorized, "Unauthorized", "a valid bearer token is required")
+        var response = HTTPResponse.problem(.unauthorized, "Unauthorized", "a valid bearer token is required")
         response.headers.append(("WWW-Authenticate", "Bearer realm=\"reactions\""))
         return response
     }
 
-    func error(_ status: HTTPStatus, _ title: String, _ detail: String) -> HTTPResponse {
-        .json(status, DeployPayload.errorBody([.init(title: title, detail: detail)], status: status.code))
-    }
 }

@@ -44,8 +44,7 @@ struct DeployEndpointHandler {
             case .failure(let error):
                 // Not committed, so not acknowledged: the pipeline should retry.
                 log.event("deploy not recorded", ["error": .string(error.description)], level: "error")
-                respond(.json(.internalServerError, DeployPayload.errorBody(
-                    [.init(title: "Internal Server Error", detail: "the deploy could not be recorded; retry the request")], status: 500)))
+                respond(.problem(.internalServerError, "Internal Server Error", "the deploy could not be recorded; retry the request"))
             }
         }
     }

@@ -21,10 +21,10 @@ struct RevisionsAPI {
         }
         if path.hasPrefix("/api/v1/revisions/") {
             guard let number = Int(path.dropFirst("/api/v1/revisions/".count)), number > 0 else {
-                return error(.badRequest, "Revision Error", "a revision is a positive number")
+                return .problem(.badRequest, "Revision Error", "a revision is a positive number")
             }
             guard let revision = try runtime.revision(number) else {
-                return error(.notFound, "Not Found", StoreError.notFound(revision: number).description)
+                return .problem(.notFound, "Not Found", StoreError.notFound(revision: number).description)
             }
             return .json(.ok, RevisionWire.json(revision).compactText)
         }
@@ -43,29 +43,26 @@ struct RevisionsAPI {
 
     /// `POST /api/v1/revisions`: 201 with the new revision, 409 when the head moved.
     func commit(_ request: HTTPRequest) -> HTTPResponse {
-        guard let body = try? JSONParser.parse(request.body).json else { return error(.badRequest, "Invalid Body", "send the commit as JSON") }
+        guard let body = try? JSONParser.parse(request.body).json else { return .problem(.badRequest, "Invalid Body", "send the commit as JSON") }
         let commit: RevisionCommit
         let expected: Int?
         do {
             (commit, expected) = try RevisionWire.commit(body)
         } catch {
-            return self.error(.badRequest, "Invalid Commit", error.description)
+            return HTTPResponse.problem(.badRequest, "Invalid Commit", error.description)
         }
         // The document must decode as the runtime will read it; a local apply checks the same.
         let problems = commit.document.config().1.filter { $0.severity == .error }
-        if let first = problems.first { return error(.badRequest, "Invalid Document", first.message) }
+        if let first = problems.first { return .problem(.badRequest, "Invalid Document", first.message) }
         do {
             let info = try runtime.commit(commit, expectedBase: expected)
             runtime.log.event("revision applied through the admin API", ["revision": .int(info.number), "by": .string(info.createdBy)])
             return .json(HTTPStatus(201, "Created"), RevisionWire.json(info).compactText)
         } catch .stale(let e, let a) {
-            return error(.conflict, "Stale Plan", StoreError.stale(expected: e, actual: a).description)
+            return .problem(.conflict, "Stale Plan", StoreError.stale(expected: e, actual: a).description)
         } catch {
-            return self.error(.internalServerError, "Internal Server Error", error.description)
+            return HTTPResponse.problem(.internalServerError, "Internal Server Error", error.description)
         }
     }
 
-    func error(_ status: HTTPStatus, _ title: String, _ detail: String) -> HTTPResponse {
-        .json(status, DeployPayload.errorBody([.init(title: title, detail: detail)], status: status.code))
-    }
 }

@@ -37,11 +37,10 @@ struct RuntimeHandler: HTTPHandler {
             let id = String(path.dropFirst(Self.deployPrefix.count))
             let route = "/integrations/deploy/:id"
             guard let deploy = routes.deploysByID[id] ?? routes.deploysByID[id.lowercased()] else {
-                return finish(route)(.json(.notFound, DeployPayload.errorBody(
-                    [.init(title: "Not Found", detail: "no deploy integration exists at this URL; check the endpoint id (`reactions endpoints`)")], status: 404)))
+                return finish(route)(.problem(.notFound, "Not Found", "no deploy integration exists at this URL; check the endpoint id (`reactions endpoints`)"))
             }
             guard request.method == "POST" else {
-                var response = HTTPResponse.json(.methodNotAllowed, DeployPayload.errorBody([.init(title: "Method Not Allowed", detail: "deploys are recorded with POST")], status: 405))
+                var response = HTTPResponse.problem(.methodNotAllowed, "Method Not Allowed", "deploys are recorded with POST")
                 response.headers.append(("Allow", "POST"))
                 return finish(route, endpoint: deploy.name)(response)
             }
@@ -68,7 +67,7 @@ struct RuntimeHandler: HTTPHandler {
             if path.hasPrefix("/api/") {
                 AdminAPI(runtime: runtime).handle(request, respond: finish(AdminAPI.routeLabel(path)))
             } else {
-                finish("(unmatched)")(.json(.notFound, DeployPayload.errorBody([.init(title: "Not Found", detail: "nothing is served at this path")], status: 404)))
+                finish("(unmatched)")(.problem(.notFound, "Not Found", "nothing is served at this path"))
             }
         }
     }

@@ -13,11 +13,10 @@ struct WebhookEndpointHandler {
     static let keptHeaders = ["content-type", "user-agent", "x-github-event", "x-github-delivery", "x-gitlab-event",
                               "x-request-id", "webhook-id", "webhook-timestamp"]
 
-    static let unauthorized = DeployPayload.errorBody([.init(title: "Unauthorized", detail: "missing or invalid credentials")], status: 401)
 
     func handle(_ request: HTTPRequest, endpoint: Endpoint, routes: RouteTable, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard request.method == "POST" else {
-            var response = HTTPResponse.json(.methodNotAllowed, DeployPayload.errorBody([.init(title: "Method Not Allowed", detail: "webhooks are received with POST")], status: 405))
+            var response = HTTPResponse.problem(.methodNotAllowed, "Method Not Allowed", "webhooks are received with POST")
             response.headers.append(("Allow", "POST"))
             return respond(response)
         }
@@ -26,16 +25,15 @@ struct WebhookEndpointHandler {
         var messageID: String? = nil
         switch authenticate(request, endpoint: endpoint, query: query, now: now) {
         case .accepted(let id): messageID = id
-        case .rejected: return respond(.json(.unauthorized, Self.unauthorized))
+        case .rejected: return respond(.problem(.unauthorized, "Unauthorized", "missing or invalid credentials"))
         case .secretMissing(let name):
             runtime.log.event("webhook secret missing", ["endpoint": .string(endpoint.name), "secret": .string(name)], level: "error")
-            return respond(.json(.serviceUnavailable, DeployPayload.errorBody(
-                [.init(title: "Service Unavailable", detail: "this endpoint's secret is not configured on the server")], status: 503)))
+            return respond(.problem(.serviceUnavailable, "Service Unavailable", "this endpoint's secret is not configured on the server"))
         }
         let payload: JSON
         switch Self.decodeBody(request) {
         case .success(let p): payload = p
-        case .failure(let error): return respond(.json(.badRequest, DeployPayload.errorBody([.init(title: "Invalid Body", detail: error.message)], status: 400)))
+        case .failure(let error): return respond(.problem(.badRequest, "Invalid Body", error.message))
         }
         var headers: [JSON.Member] = []
         for name in Self.keptHeaders { if let value = request.headers[name] { headers.append(JSON.Member(name, .string(value))) } }
@@ -56,8 +54,7 @@ struct WebhookEndpointHandler {
                 respond(.json(.accepted, JSON.object(["event_id": .string(id), "reactions": .int(0), "duplicate": .bool(true)]).compactText))
             case .failure(let error):
                 log.event("webhook not recorded", ["error": .string(error.description)], level: "error")
-                respond(.json(.internalServerError, DeployPayload.errorBody(
-                    [.init(title: "Internal Server Error", detail: "the event could not be recorded; retry the request")], status: 500)))
+                respond(.problem(.internalServerError, "Internal Server Error", "the event could not be recorded; retry the request"))
             }
         }
     }
