@@ -9,12 +9,15 @@ struct RevisionContext: Sendable {
     let config: Config
     let scripts: [String: [UInt8]]
     let reactions: [String: Reaction]
+    /// The secrets each reaction needs, checked before every attempt.
+    let secretNames: [String: [String]]
 
     init(_ revision: Revision) {
         number = revision.info.number
         config = revision.document.config().0
         scripts = revision.scripts
         reactions = Dictionary(config.reactions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        secretNames = SecretAudit.namesByReaction(in: config)
     }
 }
 
@@ -44,7 +47,7 @@ struct DeliveryExecutor: Sendable {
         }
         // A missing secret is the server's to fix, not the receiver's: fail the attempt (it
         // is retried on schedule) rather than send a request with a hole in it.
-        let missing = SecretAudit.names(for: reaction, in: revision.config).filter { !secrets.isAvailable($0) }
+        let missing = (revision.secretNames[reaction.name] ?? []).filter { !secrets.isAvailable($0) }
         if !missing.isEmpty {
             return failure("secret \(missing.joined(separator: ", ")) is not available on this server; provide it in the environment or the secrets dir")
         }

@@ -45,7 +45,7 @@ import Testing
         // A dry run shows the secret's name only; the secret is one the reaction needs.
         let dry = try IntegrationRequest.make(use, config: config, context: TemplateContext(variables: live.variables)).get()
         #expect(dry.headers.first?.value == "Token «secret DEPLOYLOG_TOKEN»")
-        #expect(SecretAudit.names(for: try #require(config.reactions.first), in: config) == ["DEPLOYLOG_TOKEN"])
+        #expect(SecretAudit.namesByReaction(in: config)[try #require(config.reactions.first).name] == ["DEPLOYLOG_TOKEN"])
         // It is a resource of its own in plans and state.
         let document = Normalizer.document(config)
         #expect(document.resources[ResourceAddress(.template, "acme-deploy-log")]?["request"]?["url"] != nil)

@@ -48,18 +48,24 @@ public enum SecretAudit {
         return out
     }
 
-    /// The secrets one reaction needs when it runs, including its integration's settings.
-    public static func names(for reaction: Reaction, in config: Config) -> [String] {
-        var names = Set(uses(in: config).filter { $0.resource == reaction.address }.map(\.name))
-        if case .integration(let action) = reaction.action, let integration = config.integration(named: action.integration) {
-            for (key, value) in integration.settings where action.overrides[key] == nil {
-                if case .secret(let ref) = value { names.insert(ref.name) }
+    /// The secrets each reaction needs when it runs (its integration's settings and
+    /// template included), by reaction name: computed once per revision, so a delivery
+    /// attempt looks its reaction up instead of scanning the whole config.
+    public static func namesByReaction(in config: Config) -> [String: [String]] {
+        var byResource: [ResourceAddress: Set<String>] = [:]
+        for use in uses(in: config) { byResource[use.resource, default: []].insert(use.name) }
+        var out: [String: [String]] = [:]
+        for reaction in config.reactions {
+            var names = byResource[reaction.address] ?? []
+            if case .integration(let action) = reaction.action, let integration = config.integration(named: action.integration) {
+                for (key, value) in integration.settings where action.overrides[key] == nil {
+                    if case .secret(let ref) = value { names.insert(ref.name) }
+                }
+                names.formUnion(byResource[ResourceAddress(.template, integration.template)] ?? [])
             }
-            if let own = config.templates.first(where: { $0.name == integration.template }) {
-                for (text, _) in TemplateRules.uses(own) { names.formUnion(text.secretNames) }
-            }
+            out[reaction.name] = names.sorted()
         }
-        return names.sorted()
+        return out
     }
 
     /// Warnings for secrets that `isAvailable` says cannot be resolved here.
