@@ -15,11 +15,14 @@ public enum RevisionWire {
 
     public static func info(_ json: JSON) -> RevisionInfo? {
         guard let number = json["number"]?.intValue, let hash = json["hash"]?.stringValue else { return nil }
-        let summary = json["summary"]
         return RevisionInfo(number: number, hash: hash, createdAt: json["created_at"]?.stringValue ?? "",
                             createdBy: json["created_by"]?.stringValue ?? "", source: json["source"]?.stringValue ?? "",
-                            summary: Plan.Summary(add: summary?["add"]?.intValue ?? 0, change: summary?["change"]?.intValue ?? 0,
-                                                  destroy: summary?["destroy"]?.intValue ?? 0))
+                            summary: summary(json["summary"]))
+    }
+
+    static func summary(_ json: JSON?) -> Plan.Summary {
+        Plan.Summary(add: json?["add"]?.intValue ?? 0, change: json?["change"]?.intValue ?? 0,
+                     destroy: json?["destroy"]?.intValue ?? 0, replace: json?["replace"]?.intValue ?? 0)
     }
 
     /// A revision with its document; scripts travel only with commits.
@@ -72,9 +75,7 @@ public enum RevisionWire {
             guard let n = value.intValue else { throw .malformed("expected_base must be a revision number or null") }
             expected = n
         }
-        let s = json["summary"]
-        let summary = Plan.Summary(add: s?["add"]?.intValue ?? 0, change: s?["change"]?.intValue ?? 0, destroy: s?["destroy"]?.intValue ?? 0,
-                                   replace: s?["replace"]?.intValue ?? 0)
-        return (RevisionCommit(document: document, scripts: scripts, createdBy: createdBy, source: source, summary: summary), expected)
+        return (RevisionCommit(document: document, scripts: scripts, createdBy: createdBy, source: source, summary: summary(json["summary"])),
+                expected)
     }
 }

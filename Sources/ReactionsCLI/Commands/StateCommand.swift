@@ -57,7 +57,7 @@ struct StateCommand: Command {
         }
         if args.value("format") == "json" {
             terminal.write(JSON.object([
-                "revision": info(revision.info),
+                "revision": RevisionWire.json(revision.info),
                 "document": revision.document.json,
             ]).prettyText)
             return ExitCode.ok
@@ -78,12 +78,6 @@ struct StateCommand: Command {
         return ExitCode.ok
     }
 
-    static func info(_ i: RevisionInfo) -> JSON {
-        .object(["number": .int(i.number), "hash": .string(i.hash), "created_at": .string(i.createdAt),
-                 "created_by": .string(i.createdBy), "source": .string(i.source),
-                 "summary": .object(["add": .int(i.summary.add), "change": .int(i.summary.change), "destroy": .int(i.summary.destroy)])])
-    }
-
     static func history(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
         var limit: Int? = nil
         if let text = args.value("limit") {
@@ -94,7 +88,7 @@ struct StateCommand: Command {
             try StateInput.call { () throws(StoreError) in try store.history(limit: limit) }
         } ?? []
         if args.value("format") == "json" {
-            terminal.write(JSON.array(revisions.map(info)).prettyText)
+            terminal.write(JSON.array(revisions.map { RevisionWire.json($0) }).prettyText)
             return ExitCode.ok
         }
         guard !revisions.isEmpty else {
