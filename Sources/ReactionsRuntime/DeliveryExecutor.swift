@@ -34,6 +34,12 @@ struct DeliveryExecutor: Sendable {
         var record: AttemptRecord
         /// The receiver's `Retry-After`, in seconds.
         var retryAfter: Int?
+
+        /// An attempt that failed before anything was sent or run.
+        static func notStarted(_ number: Int, startedAt: String = Timestamp.now(), _ why: String) -> Result {
+            Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
+                                         exitStatus: nil, error: why, response: ""), retryAfter: nil)
+        }
     }
 
     /// Kept of a script's stdout and stderr, or of a response, per attempt.
@@ -41,15 +47,11 @@ struct DeliveryExecutor: Sendable {
 
     func attempt(_ delivery: DueDelivery, reaction: Reaction, revision: RevisionContext, number: Int) -> Result {
         let startedAt = Timestamp.now()
-        func failure(_ message: String) -> Result {
-            Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
-                                         exitStatus: nil, error: message, response: ""), retryAfter: nil)
-        }
         // A missing secret is the server's to fix, not the receiver's: fail the attempt (it
         // is retried on schedule) rather than send a request with a hole in it.
         let missing = (revision.secretNames[reaction.name] ?? []).filter { !secrets.isAvailable($0) }
         if !missing.isEmpty {
-            return failure("secret \(missing.joined(separator: ", ")) is not available on this server; provide it in the environment or the secrets dir")
+            return .notStarted(number, startedAt: startedAt, "secret \(missing.joined(separator: ", ")) is not available on this server; provide it in the environment or the secrets dir")
         }
         let resolver = secrets
         let context = TemplateContext(variables: EventVariables.make(envelope: delivery.envelope, config: revision.config, reaction: reaction.name,
@@ -61,7 +63,7 @@ struct DeliveryExecutor: Sendable {
         case .integration(let use):
             switch IntegrationRequest.make(use, config: revision.config, context: context) {
             case .success(let request): return send(request, delivery: delivery, startedAt: startedAt, number: number)
-            case .failure(let error): return failure(error.description)
+            case .failure(let error): return .notStarted(number, startedAt: startedAt, error.description)
             }
         case .script(let action):
             return run(action, reaction: reaction, delivery: delivery, revision: revision, startedAt: startedAt, number: number)
@@ -72,8 +74,7 @@ struct DeliveryExecutor: Sendable {
         let signing = rendered.signWith.flatMap { secrets.value($0.name) }
         guard let request = HTTPDeliverer.request(rendered, deliveryID: delivery.id, signingSecret: signing,
                                                   now: Int64(Date().timeIntervalSince1970)) else {
-            return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
-                                                exitStatus: nil, error: "the rendered URL is not valid", response: ""), retryAfter: nil)
+            return .notStarted(number, startedAt: startedAt, "the rendered URL is not valid")
         }
         let sent = deliverer.send(request, expect: rendered.expect)
         return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: sent.milliseconds, succeeded: sent.succeeded,
@@ -96,8 +97,7 @@ struct DeliveryExecutor: Sendable {
             invocation = try scripts.invocation(action, reaction: reaction.name, envelope: delivery.envelope, config: revision.config,
                                                 scripts: revision.scripts, deliveryID: delivery.id, attempt: number, api: token)
         } catch {
-            return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
-                                                exitStatus: nil, error: error.description, response: ""), retryAfter: nil)
+            return .notStarted(number, startedAt: startedAt, error.description)
         }
         do {
             let result = try ScriptRunner().run(invocation)
@@ -116,8 +116,7 @@ struct DeliveryExecutor: Sendable {
                                                 httpStatus: nil, exitStatus: result.exitStatus.map(Int.init), error: error, response: output),
                           retryAfter: nil)
         } catch {
-            return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
-                                                exitStatus: nil, error: error.description, response: ""), retryAfter: nil)
+            return .notStarted(number, startedAt: startedAt, error.description)
         }
     }
 }

@@ -150,7 +150,7 @@ final class Dispatcher: Sendable {
                     }
                     for outcome in done {
                         running.remove(outcome.deliveryID)
-                        metrics.deliveryAttempted(succeeded: outcome.attempt.succeeded, deadLettered: { if case .failed = outcome.next { return true }; return false }())
+                        metrics.deliveryAttempted(succeeded: outcome.attempt.succeeded, deadLettered: outcome.next.isDeadLetter)
                     }
                 }
                 if took > 0 || !done.isEmpty { continue }
@@ -198,8 +198,7 @@ final class Dispatcher: Sendable {
         } else {
             // Applied revisions are never deleted, so this means a damaged state file.
             let why = job.revision == nil ? "revision \(delivery.revision) cannot be loaded" : "revision \(delivery.revision) has no reaction \(delivery.reaction)"
-            result = .init(record: AttemptRecord(number: number, startedAt: Timestamp.now(), milliseconds: 0, succeeded: false, httpStatus: nil,
-                                                 exitStatus: nil, error: why, response: ""), retryAfter: nil)
+            result = .notStarted(number, why)
             policy = nil
         }
         let record = result.record

@@ -62,11 +62,6 @@ final class HTTPDeliverer: NSObject, URLSessionTaskDelegate, @unchecked Sendable
         return request
     }
 
-    /// An `http` action's request for the event in `context`.
-    static func request(_ action: HTTPAction, context: TemplateContext, deliveryID: String, signingSecret: String?, now: Int64) -> URLRequest? {
-        request(action.render(context), deliveryID: deliveryID, signingSecret: signingSecret, now: now)
-    }
-
     /// Sends and waits (the dispatcher runs attempts on its own threads).
     func send(_ request: URLRequest, expect: [Int]?) -> Attempt {
         let started = Date()

@@ -101,6 +101,11 @@ public struct AttemptOutcome: Sendable {
         case retry(at: Int64)
         /// Dead letter: with the `reaction.failed` event to store (and the deliveries it causes).
         case failed(CloudEvent, revision: Int, matcher: ReactionMatcher?)
+
+        public var isDeadLetter: Bool {
+            if case .failed = self { return true }
+            return false
+        }
     }
 
     public var deliveryID: String

@@ -147,22 +147,20 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
     /// Queues a delivered or dead-lettered delivery again, with a fresh retry budget. Its
     /// id (the receiver's `webhook-id`) stays, so a receiver that deduplicates still can.
     public func redeliver(id: String, now: Int64) throws(RedeliverError) -> StoredDelivery {
+        let result: Result<StoredDelivery, RedeliverError>
         do {
-            return try db.transaction { () throws(StoreError) -> Result<StoredDelivery, RedeliverError> in
+            result = try db.transaction { () throws(StoreError) -> Result<StoredDelivery, RedeliverError> in
                 guard let current = try delivery(id: id) else { return .failure(.notFound(id)) }
                 if current.status == .pending || current.status == .retrying { return .failure(.alreadyQueued(id, current.status)) }
                 try db.prepare("UPDATE deliveries SET status = 'pending', round_attempts = 0, next_at = ?, updated_at = ? WHERE id = ?")
                     .bind(.int(Int(now)), .text(Timestamp.format(milliseconds: now)), .text(id)).run()
                 guard let updated = try delivery(id: id) else { return .failure(.notFound(id)) }
                 return .success(updated)
-            }.get()
-        } catch let error as RedeliverError {
-            throw error
-        } catch let error as StoreError {
-            throw .store(error)
+            }
         } catch {
-            throw .store(.corrupt("\(error)"))
+            throw .store(error)
         }
+        return try result.get()
     }
 
     /// Deliveries by status, for `/metrics`.

@@ -53,7 +53,7 @@ final class CaptureReceiver: HTTPHandler, @unchecked Sendable {
         let http = try action(##"{"method": "PUT", "url": "http://127.0.0.1:\##(server.port)/annotations/#{deploy.service}?env=#{deploy.environment}", "headers": {"Authorization": "Bearer #{secret.MONITOR_TOKEN}"}, "body": {"n": "#{deploy.deploy_number}", "text": "#{deploy.service} #{event.type}"}}"##)
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let now = Int64(Date().timeIntervalSince1970)
-        let request = try #require(HTTPDeliverer.request(http, context: context, deliveryID: "dlv-42", signingSecret: secret, now: now))
+        let request = try #require(HTTPDeliverer.request(http.render(context), deliveryID: "dlv-42", signingSecret: secret, now: now))
         let attempt = HTTPDeliverer().send(request, expect: nil)
         #expect(attempt.status == 202 && attempt.succeeded && attempt.response == "thanks")
         let got = try #require(receiver.received.withLock { $0.first })
@@ -67,7 +67,7 @@ final class CaptureReceiver: HTTPHandler, @unchecked Sendable {
         try StandardWebhooks(secret: secret).verify(id: got.headers["webhook-id"], timestamp: got.headers["webhook-timestamp"],
                                                     signatures: got.headers["webhook-signature"], body: got.body, now: now)
         // A retry of the same delivery carries the same webhook-id.
-        let retry = try #require(HTTPDeliverer.request(http, context: context, deliveryID: "dlv-42", signingSecret: nil, now: now + 5))
+        let retry = try #require(HTTPDeliverer.request(http.render(context), deliveryID: "dlv-42", signingSecret: nil, now: now + 5))
         #expect(retry.value(forHTTPHeaderField: "webhook-id") == "dlv-42")
     }
 
@@ -91,7 +91,7 @@ final class CaptureReceiver: HTTPHandler, @unchecked Sendable {
         let (_, server) = try CaptureReceiver.start()
         defer { server.shutdown(graceMilliseconds: 3000) }
         let slow = try action(#"{"url": "http://127.0.0.1:\#(server.port)/slow", "timeout": "300ms"}"#)
-        let attempt = HTTPDeliverer().send(try #require(HTTPDeliverer.request(slow, context: context, deliveryID: "d", signingSecret: nil, now: 0)), expect: nil)
+        let attempt = HTTPDeliverer().send(try #require(HTTPDeliverer.request(slow.render(context), deliveryID: "d", signingSecret: nil, now: 0)), expect: nil)
         #expect(attempt.status == nil && !attempt.succeeded)
         #expect(attempt.error == "timed out")
         #expect(attempt.milliseconds < 2000)

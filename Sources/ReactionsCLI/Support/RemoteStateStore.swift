@@ -21,13 +21,11 @@ struct RemoteStateStore: StateStore {
         }
     }
 
+    /// The server's own words (a 403 names the token variable needed), except for a refused token.
     private func failure(_ response: APIClient.Response) -> StoreError {
-        let detail = APIClient.problem(response)
-        switch response.status {
-        case 401: return .cannotOpen(path: client.baseURL, reason: "the token was refused (401); set REACTIONS_TOKEN to a token the server accepts")
-        case 403: return .cannotOpen(path: client.baseURL, reason: detail)
-        default: return .cannotOpen(path: client.baseURL, reason: detail)
-        }
+        let reason = response.status == 401 ? "the token was refused (401); set REACTIONS_TOKEN to a token the server accepts"
+                                            : APIClient.problem(response)
+        return .cannotOpen(path: client.baseURL, reason: reason)
     }
 
     func head() throws(StoreError) -> RevisionInfo? {
