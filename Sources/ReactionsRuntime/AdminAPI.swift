@@ -58,7 +58,7 @@ struct AdminAPI {
         do {
             switch (request.method, path) {
             case ("POST", "/api/v1/events"):
-                return respond(try emit(request, caller: caller))
+                return emit(request, caller: caller, respond: respond)
             case ("POST", _) where path.hasPrefix("/api/v1/deliveries/") && path.hasSuffix("/redeliver"):
                 let id = String(path.dropFirst("/api/v1/deliveries/".count).dropLast("/redeliver".count))
                 return respond(redeliver(id))
@@ -109,16 +109,18 @@ struct AdminAPI {
     }
 
     /// `POST /api/v1/events`: `{"type": "custom.…", "data": {…}, "subject", "service", "environment"}`.
-    private func emit(_ request: HTTPRequest, caller: Caller) throws(StoreError) -> HTTPResponse {
+    /// Emitted events go through the event writer like webhooks: committed with their
+    /// deliveries before the 202, in a group commit.
+    private func emit(_ request: HTTPRequest, caller: Caller, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard let body = try? JSONParser.parse(request.body).json, body.objectMembers != nil else {
-            return .problem(.badRequest, "Invalid Body", "send a JSON object: {\"type\": \"custom.…\", \"data\": {…}}")
+            return respond(.problem(.badRequest, "Invalid Body", "send a JSON object: {\"type\": \"custom.…\", \"data\": {…}}"))
         }
         guard let type = body["type"]?.stringValue, EventType.isCustom(type) else {
-            return .problem(.badRequest, "Type Error", "type must be custom.<name> (lowercase letters, digits, '.', '-', '_'); other event types are emitted by reactions itself")
+            return respond(.problem(.badRequest, "Type Error", "type must be custom.<name> (lowercase letters, digits, '.', '-', '_'); other event types are emitted by reactions itself"))
         }
         for key in ["subject", "service", "environment"] {
             if let value = body[key], value.stringValue == nil, value != .null {
-                return .problem(.badRequest, "Field Error", "\(key) must be a string")
+                return respond(.problem(.badRequest, "Field Error", "\(key) must be a string"))
             }
         }
         var source = "/api"
@@ -133,11 +135,24 @@ struct AdminAPI {
         let event = CloudEvent(id: EventID.make(), source: source, type: type, time: Timestamp.now(), subject: body["subject"]?.stringValue,
                                data: body["data"] ?? .object([]), service: body["service"]?.stringValue,
                                environment: body["environment"]?.stringValue, causationID: causation, chainDepth: depth)
-        let reactions = try runtime.record(event, revision: routes.revision, matcher: routes.matcher)
-        if depth >= OutboxMatcher.maximumChainDepth {
-            runtime.log.event("event stored without firing reactions: chain too deep", ["event": .string(event.id), "depth": .int(depth)], level: "warn")
+        let record = ReceivedEvent(event: event, endpoint: nil, messageID: nil, receivedAtSeconds: Int(Date().timeIntervalSince1970),
+                                   revision: routes.revision, matcher: routes.matcher)
+        let log = runtime.log
+        let chainDepth = depth
+        runtime.writer.submit(record) { result in
+            switch result {
+            case .success(let outcome):
+                if chainDepth >= OutboxMatcher.maximumChainDepth {
+                    log.event("event stored without firing reactions: chain too deep", ["event": .string(event.id), "depth": .int(chainDepth)], level: "warn")
+                }
+                let reactions: Int
+                if case .stored(_, let n) = outcome { reactions = n } else { reactions = 0 }
+                respond(.json(.accepted, JSON.object(["event_id": .string(event.id), "reactions": .int(reactions)]).compactText))
+            case .failure(let error):
+                log.event("event not recorded", ["error": .string(error.description)], level: "error")
+                respond(.problem(.internalServerError, "Internal Server Error", "the event could not be recorded; retry the request"))
+            }
         }
-        return .json(.accepted, JSON.object(["event_id": .string(event.id), "reactions": .int(reactions)]).compactText)
     }
 
     private func redeliver(_ id: String) -> HTTPResponse {

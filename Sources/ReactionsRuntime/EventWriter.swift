@@ -3,17 +3,17 @@ import ReactionsCore
 import ReactionsStore
 import Synchronization
 
-/// Group commit for everything the runtime receives: handlers queue deploys and webhook
-/// events; one thread writes everything queued in one transaction per kind (one fsync),
+/// Group commit for everything the runtime receives: handlers queue deploys and received
+/// events (webhooks, emits); one thread writes everything queued in one transaction per kind (one fsync),
 /// then answers each. Nothing is acknowledged before it is committed, and throughput does
 /// not pay an fsync per request.
 final class EventWriter: Sendable {
     typealias DeployReply = @Sendable (Result<DeployOutcome, StoreError>) -> Void
-    typealias WebhookReply = @Sendable (Result<WebhookOutcome, StoreError>) -> Void
+    typealias ReceivedReply = @Sendable (Result<ReceivedOutcome, StoreError>) -> Void
 
     private enum Job: Sendable {
         case deploy(DeployRecord, DeployReply)
-        case webhook(WebhookEventRecord, WebhookReply)
+        case received(ReceivedEvent, ReceivedReply)
     }
 
     private let jobs = Mutex<[Job]>([])
@@ -40,8 +40,8 @@ final class EventWriter: Sendable {
         wakeup.signal()
     }
 
-    func submit(_ record: WebhookEventRecord, reply: @escaping WebhookReply) {
-        jobs.withLock { $0.append(.webhook(record, reply)) }
+    func submit(_ record: ReceivedEvent, reply: @escaping ReceivedReply) {
+        jobs.withLock { $0.append(.received(record, reply)) }
         wakeup.signal()
     }
 
@@ -65,11 +65,11 @@ final class EventWriter: Sendable {
                 if batch.isEmpty { break }
                 let queuedBefore = store.deliveriesEnqueued
                 var deploys: [(DeployRecord, DeployReply)] = []
-                var webhooks: [(WebhookEventRecord, WebhookReply)] = []
+                var received: [(ReceivedEvent, ReceivedReply)] = []
                 for job in batch {
                     switch job {
                     case .deploy(let r, let reply): deploys.append((r, reply))
-                    case .webhook(let r, let reply): webhooks.append((r, reply))
+                    case .received(let r, let reply): received.append((r, reply))
                     }
                 }
                 if !deploys.isEmpty {
@@ -80,14 +80,14 @@ final class EventWriter: Sendable {
                         for (_, reply) in deploys { reply(.failure(error)) }
                     }
                 }
-                if !webhooks.isEmpty {
+                if !received.isEmpty {
                     // Message ids older than the replay window can no longer be replayed.
-                    let horizon = (webhooks.map(\.0.receivedAtSeconds).min() ?? 0) - Int(StandardWebhooks.toleranceSeconds) * 2
+                    let horizon = (received.map(\.0.receivedAtSeconds).min() ?? 0) - Int(StandardWebhooks.toleranceSeconds) * 2
                     do {
-                        let outcomes = try store.record(webhooks: webhooks.map(\.0), forgetBefore: horizon)
-                        for ((_, reply), outcome) in zip(webhooks, outcomes) { reply(.success(outcome)) }
+                        let outcomes = try store.record(received: received.map(\.0), forgetBefore: horizon)
+                        for ((_, reply), outcome) in zip(received, outcomes) { reply(.success(outcome)) }
                     } catch {
-                        for (_, reply) in webhooks { reply(.failure(error)) }
+                        for (_, reply) in received { reply(.failure(error)) }
                     }
                 }
                 if store.deliveriesEnqueued != queuedBefore { queuedDeliveries() }

@@ -96,13 +96,6 @@ public final class Runtime: Sendable {
         return delivery
     }
 
-    /// Stores an event received through the admin API, with its deliveries. Returns how many.
-    func record(_ event: CloudEvent, revision: Int, matcher: ReactionMatcher?) throws(StoreError) -> Int {
-        let queued = try readerStore.withLock { s throws(StoreError) in try s.insert(event, revision: revision, matcher: matcher) }
-        if queued > 0 { dispatcher.wake() }
-        return queued
-    }
-
     // Revisions, for remote plan and apply.
     func head() throws(StoreError) -> RevisionInfo? {
         try stateStore.withLock { s throws(StoreError) in try s.head() }

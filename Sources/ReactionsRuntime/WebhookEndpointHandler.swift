@@ -42,7 +42,7 @@ struct WebhookEndpointHandler {
         let event = CloudEvent(id: EventID.make(), source: "/endpoints/\(endpoint.name)", type: EventType.webhookReceived,
                                time: Timestamp.now(), subject: nil,
                                data: .object(["payload": payload, "query": queryJSON, "headers": .object(headers)]), endpoint: endpoint.name)
-        let record = WebhookEventRecord(event: event, endpoint: endpoint.name, messageID: messageID, receivedAtSeconds: now,
+        let record = ReceivedEvent(event: event, endpoint: endpoint.name, messageID: messageID, receivedAtSeconds: now,
                                         revision: routes.revision, matcher: routes.matcher)
         let log = runtime.log
         runtime.writer.submit(record) { result in

@@ -142,10 +142,12 @@ public struct DeployQuery: Sendable {
     }
 }
 
-/// An event received by a webhook endpoint, to store as it is.
-public struct WebhookEventRecord: Sendable {
+/// An event received over HTTP, to store as it is: from a webhook endpoint, or emitted
+/// through the admin API (`reactions emit`).
+public struct ReceivedEvent: Sendable {
     public var event: CloudEvent
-    public var endpoint: String
+    /// The webhook endpoint it came in on; nil for emitted events.
+    public var endpoint: String?
     /// The sender's message id (Standard Webhooks `webhook-id`), recorded so a replay is
     /// recognised; nil when the endpoint's scheme has none.
     public var messageID: String?
@@ -154,7 +156,7 @@ public struct WebhookEventRecord: Sendable {
     public var revision: Int
     public var matcher: ReactionMatcher?
 
-    public init(event: CloudEvent, endpoint: String, messageID: String?, receivedAtSeconds: Int, revision: Int, matcher: ReactionMatcher? = nil) {
+    public init(event: CloudEvent, endpoint: String?, messageID: String?, receivedAtSeconds: Int, revision: Int, matcher: ReactionMatcher? = nil) {
         self.event = event
         self.matcher = matcher
         self.endpoint = endpoint
@@ -164,7 +166,7 @@ public struct WebhookEventRecord: Sendable {
     }
 }
 
-public enum WebhookOutcome: Sendable, Equatable {
+public enum ReceivedOutcome: Sendable, Equatable {
     /// With the number of deliveries it caused.
     case stored(eventID: String, reactions: Int)
     /// The message id was accepted before: its event, stored then.

@@ -145,14 +145,6 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                           matcher: record.matcher)
     }
 
-    /// Stores one event (and the deliveries it causes) in its own transaction: what
-    /// `reactions emit` and the admin API record.
-    @discardableResult
-    public func insert(_ event: CloudEvent, revision: Int?, matcher: ReactionMatcher? = nil) throws(StoreError) -> Int {
-        try db.transaction { () throws(StoreError) -> Int in
-            try events.append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: event.envelope, matcher: matcher)
-        }
-    }
 
     // MARK: Webhook events
 
@@ -160,22 +152,22 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     private lazy var insertSeen = try? db.prepare("INSERT INTO webhook_seen (endpoint, message_id, event_id, seen_at) VALUES (?, ?, ?, ?)")
     private lazy var forgetSeen = try? db.prepare("DELETE FROM webhook_seen WHERE seen_at < ?")
 
-    /// Stores webhook events in one transaction; a message id seen before is a replay.
-    public func record(webhooks batch: [WebhookEventRecord], forgetBefore: Int) throws(StoreError) -> [WebhookOutcome] {
-        try db.transaction { () throws(StoreError) -> [WebhookOutcome] in
+    /// Stores received events in one transaction; a message id an endpoint saw before is a replay.
+    public func record(received batch: [ReceivedEvent], forgetBefore: Int) throws(StoreError) -> [ReceivedOutcome] {
+        try db.transaction { () throws(StoreError) -> [ReceivedOutcome] in
             try statement(forgetSeen).bind(.int(forgetBefore)).run()
-            var outcomes: [WebhookOutcome] = []
+            var outcomes: [ReceivedOutcome] = []
             for record in batch {
-                if let messageID = record.messageID {
+                if let messageID = record.messageID, let endpoint = record.endpoint {
                     let find = try statement(findSeen)
-                    try find.bind(.text(record.endpoint), .text(messageID))
+                    try find.bind(.text(endpoint), .text(messageID))
                     if try find.step() {
                         let original = find.text(0)
                         try find.run()
                         outcomes.append(.replay(eventID: original))
                         continue
                     }
-                    try statement(insertSeen).bind(.text(record.endpoint), .text(messageID), .text(record.event.id), .int(record.receivedAtSeconds)).run()
+                    try statement(insertSeen).bind(.text(endpoint), .text(messageID), .text(record.event.id), .int(record.receivedAtSeconds)).run()
                 }
                 let reactions = try events.append(id: record.event.id, type: record.event.type, time: record.event.time,
                                                   revision: record.revision, envelope: record.event.envelope, matcher: record.matcher)
