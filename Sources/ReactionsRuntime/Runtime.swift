@@ -46,6 +46,8 @@ public final class Runtime: Sendable {
     private let stateStore: Mutex<SQLiteStateStore>
     private let stopping = Atomic<Bool>(false)
     private let server = Mutex<HTTPServer?>(nil)
+    /// The writer does not checkpoint (it would stall deploys); this does.
+    private let checkpointer: WALCheckpointer
 
     public init(options: Options) throws(StoreError) {
         self.options = options
@@ -62,6 +64,7 @@ public final class Runtime: Sendable {
         readerStore = Mutex(reader)
         outbox = Mutex(try SQLiteDeliveryStore(path: options.statePath))
         stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
+        checkpointer = try WALCheckpointer(path: options.statePath)
         reload()
     }
 
@@ -189,8 +192,6 @@ public final class Runtime: Sendable {
             while !self.stopping.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: Double(poll) / 1000)
                 self.reload()
-                // The writer does not checkpoint (it would stall deploys); this thread does.
-                try? self.readerStore.withLock { s throws(StoreError) in try s.checkpoint() }
             }
         }
         thread.name = "revision-watch"
@@ -216,6 +217,7 @@ public final class Runtime: Sendable {
         server?.shutdown(graceMilliseconds: graceMilliseconds)
         writer.stop()
         if options.dispatch { dispatcher.stop(graceMilliseconds: Int(graceMilliseconds)) }
+        checkpointer.stop()
         log.event("stopped")
         log.flush()
     }

@@ -125,6 +125,21 @@ final class SQLiteDatabase {
         }
     }
 
+    enum CheckpointMode {
+        case passive, restart
+        var code: Int32 { self == .passive ? SQLITE_CHECKPOINT_PASSIVE : SQLITE_CHECKPOINT_RESTART }
+    }
+
+    /// Copies WAL frames into the database file. Returns the frames in the log and how many
+    /// of them are now in the database; SQLITE_BUSY (a reader or writer held on) is not an
+    /// error, it only means fewer frames were copied.
+    func checkpoint(_ mode: CheckpointMode) throws(StoreError) -> (logFrames: Int, checkpointed: Int) {
+        var log: Int32 = 0, done: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(handle, nil, mode.code, &log, &done)
+        guard rc == SQLITE_OK || rc == SQLITE_BUSY else { throw error(rc, "wal_checkpoint") }
+        return (Int(log), Int(done))
+    }
+
     var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
     var userVersion: Int {

@@ -17,15 +17,10 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         try StoreSchema.migrate(db)
     }
 
-    /// Leaves WAL checkpoints to `checkpoint()`, called from another connection, so the
+    /// Leaves WAL checkpoints to a `WALCheckpointer`, on another connection, so the
     /// writer's commits never stop to copy the log into the database.
     public func disableAutomaticCheckpoints() throws(StoreError) {
         try db.execute("PRAGMA wal_autocheckpoint = 0")
-    }
-
-    /// Copies committed WAL frames into the database without blocking writers or readers.
-    public func checkpoint() throws(StoreError) {
-        try db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     }
 
     public func record(_ batch: [DeployRecord]) throws(StoreError) -> [DeployOutcome] {
@@ -125,7 +120,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         let find = try statement(findSuggestion)
         try find.bind(.text(p.service))
         if try find.step() {
-            var environments = ((try? JSONParser.parse(find.text(1)).json)?.arrayValue ?? []).compactMap(\.stringValue)
+            var environments = ((try? JSONParser.value(find.text(1)))?.arrayValue ?? []).compactMap(\.stringValue)
             try find.run()
             if let environment = p.environment, !environments.contains(environment) { environments.append(environment) }
             try statement(updateSuggestion).bind(.text(record.receivedAt), .text(JSON.array(environments.map(JSON.string)).compactText),
@@ -198,7 +193,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         try s.bind(values)
         var out: [StoredDeploy] = []
         while try s.step() {
-            let payload = (try? JSONParser.parse(s.text(11)).json) ?? .object([])
+            let payload = (try? JSONParser.value(s.text(11))) ?? .object([])
             out.append(StoredDeploy(id: s.int(0), endpoint: s.text(1), service: s.text(2), serviceName: s.isNull(3) ? nil : s.text(3),
                                     environment: s.isNull(4) ? nil : s.text(4), status: s.text(5), deployNumber: s.text(6),
                                     dedupID: s.isNull(7) ? nil : s.text(7), deployedAt: s.text(8), receivedAt: s.text(9),
@@ -211,7 +206,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         let s = try db.prepare("SELECT service, endpoint, first_seen, last_seen, deploys, environments FROM suggestions ORDER BY deploys DESC, service")
         var out: [Suggestion] = []
         while try s.step() {
-            let environments = ((try? JSONParser.parse(s.text(5)).json)?.arrayValue ?? []).compactMap(\.stringValue)
+            let environments = ((try? JSONParser.value(s.text(5)))?.arrayValue ?? []).compactMap(\.stringValue)
             out.append(Suggestion(service: s.text(0), endpoint: s.text(1), firstSeen: s.text(2), lastSeen: s.text(3),
                                   deploys: s.int(4), environments: environments))
         }
@@ -223,7 +218,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         let s = try db.prepare("SELECT envelope FROM events" + (type == nil ? "" : " WHERE type = ?") + " ORDER BY seq DESC LIMIT ?")
         try s.bind(type.map { [SQLiteValue.text($0), .int(limit)] } ?? [.int(limit)])
         var out: [JSON] = []
-        while try s.step() { if let json = try? JSONParser.parse(s.text(0)).json { out.append(json) } }
+        while try s.step() { if let json = try? JSONParser.value(s.text(0)) { out.append(json) } }
         return out
     }
 
@@ -232,7 +227,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         let s = try db.prepare("SELECT envelope, revision FROM events WHERE id = ?")
         try s.bind(.text(id))
         guard try s.step() else { return nil }
-        guard let envelope = try? JSONParser.parse(s.text(0)).json else { throw .corrupt("event \(id) cannot be read") }
+        guard let envelope = try? JSONParser.value(s.text(0)) else { throw .corrupt("event \(id) cannot be read") }
         return (envelope, s.isNull(1) ? nil : s.int(1))
     }
 

@@ -91,4 +91,34 @@ import ReactionsCore
         #expect(outcomes.filter { if case .created? = $0 { return true } else { return false } }.count == 1)
         #expect(try SQLiteDeployStore(path: path).deployCount() == 1)
     }
+
+    /// The write-ahead log's size on disk: its largest extent so far, as SQLite reuses it
+    /// from the start after a checkpoint rather than truncating it.
+    func walBytes(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int) ?? 0
+    }
+
+    /// Commits `batches` batches back to back, as `serve`'s writer does under load.
+    func writeContinuously(_ store: SQLiteDeployStore, batches: Int) throws {
+        for b in 0..<batches {
+            _ = try store.record(try (0..<20).map { try record("cart", matched: "cart", dedup: "\(b)-\($0)") })
+        }
+    }
+
+    @Test func theCheckpointerKeepsTheLogSmallWhileTheWriterNeverPauses() throws {
+        let unchecked = path + "-control"
+        let control = try SQLiteDeployStore(path: unchecked)
+        try control.disableAutomaticCheckpoints()
+        try writeContinuously(control, batches: 150)
+        // Without it, every commit extends the log (the failure this guards against).
+        #expect(walBytes(unchecked) > 4_000_000)
+
+        let store = try SQLiteDeployStore(path: path)
+        try store.disableAutomaticCheckpoints()
+        let checkpointer = try WALCheckpointer(path: path, intervalMilliseconds: 5)
+        try writeContinuously(store, batches: 150)
+        checkpointer.stop()
+        #expect(walBytes(path) < walBytes(unchecked) / 4)
+        #expect(try store.deployCount() == 3000)
+    }
 }
