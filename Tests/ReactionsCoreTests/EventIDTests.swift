@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import ReactionsCore
+
+@Suite("Event ids")
+struct EventIDTests {
+    @Test("are RFC 9562 version 7 UUIDs carrying the current time in milliseconds")
+    func uuidVersion7() throws {
+        let before = UInt64(Date().timeIntervalSince1970 * 1000)
+        let id = EventID.make()
+        let after = UInt64(Date().timeIntervalSince1970 * 1000) + 1
+        let groups = id.split(separator: "-").map(String.init)
+        #expect(groups.map(\.count) == [8, 4, 4, 4, 12])
+        #expect(id.allSatisfy { "0123456789abcdef-".contains($0) })
+        #expect(groups[2].first == "7")
+        #expect("89ab".contains(try #require(groups[3].first)))
+        let millis = try #require(UInt64(groups[0] + groups[1], radix: 16))
+        #expect(millis >= before && millis <= after)
+    }
+
+    @Test("are unique and sort in the order they were made")
+    func uniqueAndOrdered() {
+        var last = ""
+        var seen = Set<String>()
+        var randomBits = Set<Character>()
+        for _ in 0..<20_000 {
+            let id = EventID.make()
+            #expect(seen.insert(id).inserted)
+            // Within one millisecond the order is random; across milliseconds it is time's.
+            #expect(id.prefix(13) >= last.prefix(13))
+            last = id
+            randomBits.insert(id.last ?? "x")
+        }
+        #expect(randomBits.count == 16)
+    }
+}
