@@ -3,7 +3,9 @@ import ReactionsStore
 
 /// What the runtime serves for one applied revision. Immutable: a new revision builds a
 /// new table and swaps it in, so requests in flight finish with the one they started on.
-struct RouteTable: Sendable {
+/// A class: every request takes the current table, and that should cost one reference
+/// count, not one per dictionary and index inside.
+final class RouteTable: Sendable {
     let revision: Int
     let hash: String
     let config: Config
@@ -39,7 +41,7 @@ struct RouteTable: Sendable {
         matcher = OutboxMatcher.make(reactions, config: config)
     }
 
-    init(revision: Revision, secretAvailable: (String) -> Bool) {
+    convenience init(revision: Revision, secretAvailable: (String) -> Bool) {
         let (config, _) = revision.document.config()
         let missing = Set(SecretAudit.uses(in: config).map(\.name)).filter { !secretAvailable($0) }.sorted()
         self.init(revision: revision.info.number, hash: revision.info.hash, config: config, missingSecrets: missing)
