@@ -102,6 +102,11 @@ public struct JSONWriter: Sendable {
             let n = bytes.count
             while i < n {
                 let b = bytes[i]
+                // Almost every byte of real payloads needs no escape: test for that first.
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xE2 else {
+                    i += 1
+                    continue
+                }
                 var escape: [UInt8]? = nil
                 var width = 1
                 switch b {
