@@ -112,7 +112,7 @@ struct AdminAPI {
     /// Emitted events go through the event writer like webhooks: committed with their
     /// deliveries before the 202, in a group commit.
     private func emit(_ request: HTTPRequest, caller: Caller, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        guard let body = try? JSONParser.parse(request.body).json, body.objectMembers != nil else {
+        guard let body = try? JSONParser.value(request.body), body.objectMembers != nil else {
             return respond(.problem(.badRequest, "Invalid Body", "send a JSON object: {\"type\": \"custom.…\", \"data\": {…}}"))
         }
         guard let type = body["type"]?.stringValue, EventType.isCustom(type) else {

@@ -43,7 +43,7 @@ struct RevisionsAPI {
 
     /// `POST /api/v1/revisions`: 201 with the new revision, 409 when the head moved.
     func commit(_ request: HTTPRequest) -> HTTPResponse {
-        guard let body = try? JSONParser.parse(request.body).json else { return .problem(.badRequest, "Invalid Body", "send the commit as JSON") }
+        guard let body = try? JSONParser.value(request.body) else { return .problem(.badRequest, "Invalid Body", "send the commit as JSON") }
         let commit: RevisionCommit
         let expected: Int?
         do {

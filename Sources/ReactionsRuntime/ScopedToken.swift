@@ -48,7 +48,7 @@ struct ScopedToken: Sendable {
         guard let mac = Self.decodeBase64URL(String(token[token.index(after: dot)...])),
               HMACSHA256.verify(mac, key: key, message: Array(body.utf8)),
               let payload = Self.decodeBase64URL(String(body.dropFirst(Self.prefix.count))),
-              let json = try? JSONParser.parse(payload).json,
+              let json = try? JSONParser.value(payload),
               let scope = json["scope"]?.stringValue, let expires = json["exp"]?.intValue, let causation = json["causation"]?.stringValue,
               let depth = json["depth"]?.intValue, let reaction = json["reaction"]?.stringValue,
               Int64(expires) > now else { return nil }

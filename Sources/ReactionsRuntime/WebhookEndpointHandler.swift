@@ -117,7 +117,7 @@ struct WebhookEndpointHandler {
             return .success(.object(members))
         }
         do {
-            return .success(try JSONParser.parse(request.body).json)
+            return .success(try JSONParser.value(request.body))
         } catch {
             return .failure(BodyError(message: "the body is not valid JSON (\(error.message)); send JSON or application/x-www-form-urlencoded"))
         }

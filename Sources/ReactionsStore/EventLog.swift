@@ -48,7 +48,7 @@ final class EventLog {
         guard let insertEvent else { throw .corrupt("the events table cannot be written; the schema may be damaged") }
         try insertEvent.bind(.text(id), .text(type), .text(time), revision.map(SQLiteValue.int) ?? .null, .text(envelopeText)).run()
         guard let matcher, let revision, matcher.mayFire(type, service, endpoint) else { return 0 }
-        guard let envelope = parsed ?? (try? JSONParser.parse(envelopeText).json) else { return 0 }
+        guard let envelope = parsed ?? (try? JSONParser.value(envelopeText)) else { return 0 }
         let reactions = matcher.fire(envelope)
         guard !reactions.isEmpty else { return 0 }
         guard let insertDelivery else { throw .corrupt("the deliveries table cannot be written; the schema may be damaged") }

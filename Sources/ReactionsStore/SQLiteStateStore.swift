@@ -42,7 +42,7 @@ public final class SQLiteStateStore: StateStore {
         let text = s.text(8)
         let document: StateDocument
         do {
-            document = try StateDocument(json: JSONParser.parse(text).json)
+            document = try StateDocument(json: JSONParser.value(text))
         } catch {
             throw .corrupt("revision \(number)'s document cannot be read: \(error)")
         }

@@ -39,7 +39,7 @@ import ReactionsCore
         let text = try CLI().run(["version"])
         #expect(text.code == 0)
         #expect(text.stdout.hasPrefix("reactions "))
-        let json = try JSONParser.parse(try CLI().run(["version", "--format", "json"]).stdout).json
+        let json = try JSONParser.value(try CLI().run(["version", "--format", "json"]).stdout)
         #expect(json["config_version"] == .int(1))
         #expect(json["plan_format_version"] == .string("1.0"))
     }
@@ -52,7 +52,7 @@ import ReactionsCore
         #expect(result.stderr.contains("main.json:3:23: error: \"Bad\" is not a valid service name"), "\(result)")
         #expect(result.stderr.contains("reserves for its own routes"))
         #expect(result.stderr.contains("2 errors, 1 warning"))
-        let json = try JSONParser.parse(try cli.run(["validate", "--config", cli.config, "--format", "json"]).stdout).json
+        let json = try JSONParser.value(try cli.run(["validate", "--config", cli.config, "--format", "json"]).stdout)
         #expect(json["valid"] == .bool(false))
         #expect(json["diagnostics"]?.arrayValue?.count == 3)
         try cli.writeConfig(#""services": [{"name": "good"}]"#)

@@ -13,7 +13,7 @@ import ReactionsCore
     }
 
     func deliveries(_ cli: CLI, _ extra: [String] = []) throws -> [JSON] {
-        try JSONParser.parse(try cli.run(["deliveries", "--state", cli.state, "--format", "json"] + extra).stdout).json.arrayValue ?? []
+        try JSONParser.value(try cli.run(["deliveries", "--state", cli.state, "--format", "json"] + extra).stdout).arrayValue ?? []
     }
 
     @Test func aDeployFiresAnHTTPReactionWithTheDeliveryIDAsWebhookID() async throws {
@@ -38,7 +38,7 @@ import ReactionsCore
         #expect(delivery["attempts"] == .int(1) && delivery["reaction"] == .string("mark") && delivery["event_type"] == .string("deploy.succeeded"))
         // explain shows what happened to the recorded event, attempt by attempt.
         let eventID = try #require(delivery["event_id"]?.stringValue)
-        let explained = try JSONParser.parse(try cli.run(["explain", eventID, "--state", cli.state, "--format", "json"]).stdout).json
+        let explained = try JSONParser.value(try cli.run(["explain", eventID, "--state", cli.state, "--format", "json"]).stdout)
         let attempt = explained["deliveries"]?.arrayValue?.first?["attempt_log"]?.arrayValue?.first
         #expect(attempt?["http_status"] == .int(200) && attempt?["succeeded"] == .bool(true) && attempt?["response"] == .string("thanks"))
         let text = try cli.run(["explain", eventID, "--state", cli.state])

@@ -37,7 +37,7 @@ import ReactionsRuntime
             #expect(child["source"] == .string("/reactions/ping-again"))
         }
         #expect(chain.first?["source"] == .string("/api") && chain.first?["causationid"] == nil)
-        let deliveries = try JSONParser.parse(try cli.run(["deliveries", "--state", cli.state, "--format", "json"]).stdout).json.arrayValue ?? []
+        let deliveries = try JSONParser.value(try cli.run(["deliveries", "--state", cli.state, "--format", "json"]).stdout).arrayValue ?? []
         #expect(deliveries.count == limit, "the event at the last depth fires nothing")
     }
 
@@ -66,7 +66,7 @@ import ReactionsRuntime
         #expect(!environment.contains(Self.admin), "the admin token must never reach a script")
         let token = try #require(variables["REACTIONS_API_TOKEN"])
         #expect(token.hasPrefix("rxn1."))
-        let stdin = try JSONParser.parse(try cli.read("script-env.txt.stdin")).json
+        let stdin = try JSONParser.value(try cli.read("script-env.txt.stdin"))
         #expect(stdin["type"] == .string("deploy.succeeded") && stdin["specversion"] == .string("1.0"))
 
         // The script's token emits, and nothing else.

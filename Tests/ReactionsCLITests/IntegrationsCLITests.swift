@@ -9,14 +9,14 @@ import ReactionsCore
         #expect(list.code == 0)
         for id in IntegrationCatalog.ids { #expect(list.stdout.contains(id + " ")) }
 
-        let json = try JSONParser.parse(try cli.run(["integrations", "list", "--format", "json"]).stdout).json.arrayValue ?? []
+        let json = try JSONParser.value(try cli.run(["integrations", "list", "--format", "json"]).stdout).arrayValue ?? []
         #expect(json.compactMap { $0["name"]?.stringValue } == IntegrationCatalog.ids)
         let sentry = try #require(json.first { $0["name"] == .string("sentry-deploy") })
         let token = sentry["parameters"]?.arrayValue?.first { $0["name"] == .string("auth_token") }
         #expect(token?["secret"] == .bool(true) && token?["required"] == .bool(true))
 
         let shown = try cli.run(["integrations", "show", "honeycomb-marker", "--format", "json"])
-        let honeycomb = try JSONParser.parse(shown.stdout).json
+        let honeycomb = try JSONParser.value(shown.stdout)
         #expect(honeycomb["renders"]?["url"] == .string("https://api.honeycomb.io/1/markers/your-dataset"))
         #expect(honeycomb["renders"]?["headers"]?["X-Honeycomb-Team"] == .string("«secret HONEYCOMB_API_KEY»"))
         #expect(honeycomb["renders"]?["body"]?["message"] == .string("shopping-cart 234"))
@@ -41,7 +41,7 @@ import ReactionsCore
         #expect(text.stdout.contains("#   POST https://api.honeycomb.io/1/markers/prod"))
         #expect(text.stdout.contains("#   X-Honeycomb-Team: «secret HNY_KEY»"))
         #expect(!text.stdout.contains("real-key-value"))
-        let json = try JSONParser.parse(try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--format", "json"]).stdout).json
+        let json = try JSONParser.value(try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--format", "json"]).stdout)
         let change = json["changes"]?.arrayValue?.first { $0["address"] == .string("integration.hny") }
         #expect(change?["renders"]?["url"] == .string("https://api.honeycomb.io/1/markers/prod"))
         #expect(change?["renders"]?["body"]?["message"] == .string("checkout 234"))

@@ -39,7 +39,7 @@ import ReactionsCore
         #expect(again.code == 0)
         #expect(again.stdout.contains("No changes."))
         let history = try cli.run(["state", "history", "--state", cli.state, "--format", "json"])
-        #expect(try JSONParser.parse(history.stdout).json.arrayValue?.count == 1, "an unchanged config must not create a revision")
+        #expect(try JSONParser.value(history.stdout).arrayValue?.count == 1, "an unchanged config must not create a revision")
         let detailed = try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--detailed-exitcode"])
         #expect(detailed.code == 0)
     }
@@ -108,7 +108,7 @@ import ReactionsCore
         let succeeded = results.filter { $0.code == 0 }
         #expect(!succeeded.isEmpty)
         for failure in results where failure.code != 0 { #expect(failure.stderr.contains("stale"), "\(failure)") }
-        let history = try JSONParser.parse(try cli.run(["state", "history", "--state", cli.state, "--format", "json"]).stdout).json
+        let history = try JSONParser.value(try cli.run(["state", "history", "--state", cli.state, "--format", "json"]).stdout)
         let numbers = history.arrayValue?.compactMap { $0["number"]?.intValue } ?? []
         #expect(numbers == Array((1...succeeded.count).reversed()))
     }
@@ -121,7 +121,7 @@ import ReactionsCore
         let second = try cli.run(["apply", "--config", cli.config, "--state", cli.state, "--auto-approve"])
         #expect(second.stdout.contains("0 added, 1 changed, 0 destroyed"), "\(second)")
         let after = try cli.run(["endpoints", "--state", cli.state, "--format", "json", "--base-url", "https://reactions.example.com/"])
-        let url = try #require(try JSONParser.parse(first.stdout).json.arrayValue?.first { $0["name"] == .string("ci-deploys") }?["url"]?.stringValue)
+        let url = try #require(try JSONParser.value(first.stdout).arrayValue?.first { $0["name"] == .string("ci-deploys") }?["url"]?.stringValue)
         #expect(url.hasPrefix("/integrations/deploy/"))
         #expect(UUIDText.canonical(String(url.dropFirst("/integrations/deploy/".count))) != nil)
         #expect(after.stdout.contains("https://reactions.example.com" + url))
@@ -141,7 +141,7 @@ import ReactionsCore
         let rollback = try cli.run(["state", "rollback", "1", "--state", cli.state, "--auto-approve"])
         #expect(rollback.code == 0, "\(rollback)")
         #expect(rollback.stdout.contains("Revision 3"))
-        let history = try JSONParser.parse(try cli.run(["state", "history", "--state", cli.state, "--format", "json"]).stdout).json.arrayValue ?? []
+        let history = try JSONParser.value(try cli.run(["state", "history", "--state", cli.state, "--format", "json"]).stdout).arrayValue ?? []
         #expect(history.first?["source"] == .string("rollback to 1"))
         #expect(history.first?["hash"] == history.last?["hash"])
         let show = try cli.run(["state", "show", "3", "--state", cli.state, "--format", "json"])
@@ -151,7 +151,7 @@ import ReactionsCore
     @Test func jsonPlanIsDocumentedShapeWithSourceLocations() throws {
         let cli = try prepared()
         let out = try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--format", "json"])
-        let json = try JSONParser.parse(out.stdout).json
+        let json = try JSONParser.value(out.stdout)
         #expect(json["format_version"] == .string("1.0"))
         #expect(json["base_revision"] == JSON.null)
         #expect(json["summary"]?["add"] == .int(5))
@@ -173,7 +173,7 @@ import ReactionsCore
         #expect(apply.code == 1)
         #expect(apply.stderr.contains("main.json:3:"))
         #expect(apply.stderr.contains("not a valid service name"))
-        let history = try JSONParser.parse(try cli.run(["state", "history", "--state", cli.state, "--format", "json"]).stdout).json
+        let history = try JSONParser.value(try cli.run(["state", "history", "--state", cli.state, "--format", "json"]).stdout)
         #expect(history.arrayValue?.count == 1)
     }
 }

@@ -24,7 +24,7 @@ import ReactionsCore
         let local = try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--format", "json"])
         let remote = try cli.run(["plan", "--config", cli.config, "--server", url, "--format", "json"], env: ["REACTIONS_TOKEN": "plan-tok-2"])
         #expect(remote.code == 0, "\(remote)")
-        let l = try JSONParser.parse(local.stdout).json, r = try JSONParser.parse(remote.stdout).json
+        let l = try JSONParser.value(local.stdout), r = try JSONParser.value(remote.stdout)
         #expect(r["changes"] == l["changes"] && r["summary"] == l["summary"] && r["base_revision"] == l["base_revision"], "the same plan")
         #expect(r["summary"]?["add"] == .int(1))
         // Secrets are checked where the revision will run.

@@ -41,7 +41,7 @@ import ReactionsCore
         #expect(finished.body == #"{"result":"ok"}"#)
 
         #expect(server.stop() == 0)
-        let deploys = try JSONParser.parse(try cli.run(["deploys", "--state", cli.state, "--format", "json"]).stdout).json.arrayValue ?? []
+        let deploys = try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json"]).stdout).arrayValue ?? []
         #expect(deploys.count == 3)
         let latest = try #require(deploys.first)
         #expect(latest["status"] == .string("failed") && latest["deploy_number"] == .string("300"))
@@ -52,7 +52,7 @@ import ReactionsCore
         #expect(first["commit"]?["sha"] == .string("38d02f1d7aab64678a7ad3eeb2ad2887ce7253f5"))
         #expect(first["received_at"]?.stringValue?.hasSuffix("Z") == true)
         #expect(first["deployed_at"] == .string("2019-02-01T13:28:33.000Z"))
-        let filtered = try JSONParser.parse(try cli.run(["deploys", "--state", cli.state, "--format", "json", "--service", "not_found_alias"]).stdout).json
+        let filtered = try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json", "--service", "not_found_alias"]).stdout)
         #expect(filtered.arrayValue?.count == 1)
         let suggestions = try cli.run(["suggestions", "--state", cli.state])
         #expect(suggestions.stdout.contains("not_found_alias  1 deploy"))
@@ -162,7 +162,7 @@ import ReactionsCore
         #expect(bodies.filter { $0 == #"{"result":"ok"}"# }.count == 1)
         #expect(bodies.filter { $0.contains("duplicate_deploy") }.count == 31)
         #expect(server.stop() == 0)
-        #expect(try JSONParser.parse(try cli.run(["deploys", "--state", cli.state, "--format", "json"]).stdout).json.arrayValue?.count == 1)
+        #expect(try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json"]).stdout).arrayValue?.count == 1)
     }
 
     @Test func everyAcknowledgedDeploySurvivesKill9() async throws {
@@ -196,7 +196,7 @@ import ReactionsCore
         server.process.waitUntilExit()
         #expect(acknowledged.count < 1500, "the server was killed while deploys were still arriving")
         #expect(!acknowledged.isEmpty)
-        let stored = Set((try JSONParser.parse(try cli.run(["deploys", "--state", cli.state, "--format", "json", "--limit", "100000"]).stdout).json.arrayValue ?? [])
+        let stored = Set((try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json", "--limit", "100000"]).stdout).arrayValue ?? [])
             .compactMap { $0["dedup_id"]?.stringValue })
         let lost = acknowledged.filter { !stored.contains($0) }
         #expect(lost.isEmpty, "\(lost.count) of \(acknowledged.count) acknowledged deploys were lost")

@@ -73,7 +73,7 @@ final class ServeProcess: @unchecked Sendable {
     struct Response {
         var status: Int
         var body: String
-        var json: JSON? { try? JSONParser.parse(body).json }
+        var json: JSON? { try? JSONParser.value(body) }
     }
 
     func request(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) async throws -> Response {
@@ -102,7 +102,7 @@ func deployBody(service: String = "shopping_cart", dedup: String? = nil, status:
 extension CLI {
     /// The id of the named deploy endpoint in the applied revision.
     func deployEndpointID(_ name: String = "ci-deploys") throws -> String {
-        let json = try JSONParser.parse(try run(["endpoints", "--state", state, "--format", "json"]).stdout).json
+        let json = try JSONParser.value(try run(["endpoints", "--state", state, "--format", "json"]).stdout)
         let url = json.arrayValue?.first { $0["name"] == .string(name) }?["url"]?.stringValue ?? ""
         return String(url.split(separator: "/").last ?? "")
     }

@@ -25,7 +25,7 @@ import ReactionsCore
         #expect(production.stdout.contains(#""revision": "abc123""#), "integration settings are rendered for the event")
 
         let staging = try cli.run(["simulate", "--config", Self.examples, "--deploy", try deploy(cli, environment: "Staging"), "--format", "json"])
-        let json = try JSONParser.parse(staging.stdout).json
+        let json = try JSONParser.value(staging.stdout)
         let reactions = json["reactions"]?.arrayValue ?? []
         #expect(reactions.allSatisfy { $0["fires"] == .bool(false) })
         let annotate = reactions.first { $0["name"] == .string("annotate-monitoring") }
@@ -64,7 +64,7 @@ import ReactionsCore
         try cli.write("event.json", #"{"type": "custom.release.created", "data": {"version": "1.2.3"}}"#)
         let result = try cli.run(["simulate", "--config", Self.examples, "--event", cli.directory.appendingPathComponent("event.json").path, "--format", "json"])
         #expect(result.code == 0, "\(result)")
-        let json = try JSONParser.parse(result.stdout).json
+        let json = try JSONParser.value(result.stdout)
         #expect(json["event"]?["specversion"] == .string("1.0"))
         #expect(json["reactions"]?.arrayValue?.count == 3)
     }

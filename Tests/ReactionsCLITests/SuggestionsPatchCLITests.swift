@@ -22,7 +22,7 @@ import ReactionsStore
         let cli = try prepared()
         let patch = try cli.run(["suggestions", "--patch", "--config", cli.config, "--state", cli.state])
         #expect(patch.code == 0, "\(patch)")
-        let json = try JSONParser.parse(patch.stdout).json
+        let json = try JSONParser.value(patch.stdout)
         let services = json["services"]?.arrayValue ?? []
         #expect(services.compactMap { $0["name"]?.stringValue } == ["payments-api", "search"])
         #expect(services.first?["aliases"] == .array([.string("Payments API")]))

@@ -35,7 +35,7 @@ import ReactionsCore
         #expect(result.stdout.contains("invalid JSON at 1:2"))
         #expect(result.stdout.contains("PASS tests/ok.test.json"))
         #expect(result.stdout.hasSuffix("1 passed, 3 failed\n"))
-        let json = try JSONParser.parse(try cli.run(["test", "--config", cli.config, "--format", "json"]).stdout).json
+        let json = try JSONParser.value(try cli.run(["test", "--config", cli.config, "--format", "json"]).stdout)
         #expect(json["passed"] == .int(1) && json["failed"] == .int(3))
     }
 

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func keepsMemberOrder() throws {
-        let json = try JSONParser.parse(#"{"z": 1, "a": 2, "m": 3}"#).json
+        let json = try JSONParser.value(#"{"z": 1, "a": 2, "m": 3}"#)
         #expect(json.objectMembers?.map(\.key) == ["z", "a", "m"])
     }
 
@@ -35,12 +35,41 @@ import Testing
         ("\"unterminated", "unterminated string", 1, 1),
     ])
     func rejectsInvalidJSONWithPosition(input: String, message: String, line: Int, column: Int) {
-        do {
-            _ = try JSONParser.parse(input)
-            Issue.record("expected a parse error for \(input)")
-        } catch {
+        // Both trees come from one grammar: the same input fails the same way in each.
+        for values in [false, true] {
+            guard let error = Self.error(parsing: input, values: values) else {
+                Issue.record("expected a parse error for \(input)")
+                continue
+            }
             #expect(error.message.contains(message), "\(error.message)")
             #expect(error.position == SourcePosition(line: line, column: column), "\(error)")
+        }
+    }
+
+    static func error(parsing text: String, values: Bool) -> JSONParser.Error? {
+        do {
+            if values { _ = try JSONParser.value(text) } else { _ = try JSONParser.parse(text) }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func valuesWithoutPositionsEqualTheNodesValues() throws {
+        let text = #"{"a": [1, {"b": null, "c": true}], "d": "é\n", "e": {}, "f": [], "g": -1.5e3}"#
+        #expect(try JSONParser.value(text) == JSONParser.parse(text).json)
+    }
+
+    @Test(arguments: [3, 15, 16, 17, 40])
+    func findsDuplicateKeysInObjectsOfAnySize(members: Int) throws {
+        let keys = (0..<members).map { "\"k\($0)\": \($0)" }
+        let unique = "{" + keys.joined(separator: ", ") + "}"
+        #expect(try JSONParser.value(unique).objectMembers?.count == members)
+        for repeated in [0, members - 1] {
+            let text = "{" + (keys + ["\"k\(repeated)\": 0"]).joined(separator: ", ") + "}"
+            #expect(throws: JSONParser.Error.self) { try JSONParser.value(text) }
+            let error = Self.error(parsing: text, values: false)
+            #expect(error?.message.hasPrefix("duplicate key \"k\(repeated)\" (first written at 1:") == true, "\(String(describing: error))")
         }
     }
 
@@ -59,16 +88,16 @@ import Testing
     }
 
     @Test func keepsNumbersExact() throws {
-        let json = try JSONParser.parse("[12345678901234567890, 1.50, -0, 3e10]").json
+        let json = try JSONParser.value("[12345678901234567890, 1.50, -0, 3e10]")
         #expect(json.compactText == "[12345678901234567890,1.50,0,3e10]")
     }
 
     @Test func writerRoundTripsAndIsStable() throws {
         let text = #"{"b": [1, 2, {"c": null}], "a": "x\u0001y", "long": ["aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccccccc"]}"#
-        let json = try JSONParser.parse(text).json
+        let json = try JSONParser.value(text)
         let pretty = json.prettyText
-        #expect(try JSONParser.parse(pretty).json == json)
-        #expect(JSONWriter(style: .pretty).string(try JSONParser.parse(pretty).json) == pretty)
+        #expect(try JSONParser.value(pretty) == json)
+        #expect(JSONWriter(style: .pretty).string(try JSONParser.value(pretty)) == pretty)
         #expect(json.compactText.contains(#""x\u0001y""#))
     }
 }

@@ -93,7 +93,7 @@ import Testing
         let reaction = deployReaction(then: ##"{"script": {"path": "r.sh", "env": {"A": "#{deploy.service}"}}}"##)
         let c = try config(base + ", \"reactions\": [" + reaction + "]", extra: ["r.sh": "x"])
         let document = Planner.finalize(Normalizer.document(c))
-        let reparsed = try StateDocument(json: JSONParser.parse(document.json.compactText).json)
+        let reparsed = try StateDocument(json: JSONParser.value(document.json.compactText))
         #expect(reparsed == document)
         let (decoded, diagnostics) = reparsed.config()
         #expect(diagnostics.isEmpty, "\(diagnostics)")
@@ -103,7 +103,7 @@ import Testing
     @Test func planFilesRoundTrip() throws {
         let c = try config(#""reactions": [\#(deployReaction(then: #"{"script": {"path": "r.sh"}}"#))]"#, extra: ["r.sh": "echo\n"])
         let plan = Planner().plan(config: c, current: .empty, base: Plan.Base(number: 4, hash: "abc"))
-        let read = try PlanJSON.decodeFile(JSONParser.parse(PlanJSON.encode(plan, asFile: true).compactText).json)
+        let read = try PlanJSON.decodeFile(JSONParser.value(PlanJSON.encode(plan, asFile: true).compactText))
         #expect(read.base == plan.base)
         #expect(read.desired == plan.desired)
         #expect(read.scripts == plan.scripts)
@@ -113,8 +113,8 @@ import Testing
         let c = try config(#""reactions": [\#(deployReaction(then: #"{"script": {"path": "r.sh"}}"#))]"#, extra: ["r.sh": "echo\n"])
         var json = PlanJSON.encode(Planner().plan(config: c, current: .empty, base: nil), asFile: true).compactText
         json = json.replacingOccurrences(of: "ZWNobwo=", with: "ZXZpbAo=")
-        #expect(throws: PlanJSON.FileError.self) { try PlanJSON.decodeFile(JSONParser.parse(json).json) }
-        #expect(throws: PlanJSON.FileError.self) { try PlanJSON.decodeFile(JSONParser.parse(#"{"version": 1}"#).json) }
+        #expect(throws: PlanJSON.FileError.self) { try PlanJSON.decodeFile(JSONParser.value(json)) }
+        #expect(throws: PlanJSON.FileError.self) { try PlanJSON.decodeFile(JSONParser.value(#"{"version": 1}"#)) }
     }
 }
 
@@ -152,7 +152,7 @@ import Testing
 
         """)
         #expect(try ConfigFormatter.format(once) == once)
-        #expect(try JSONParser.parse(once).json.sortedKeys == JSONParser.parse(input).json.sortedKeys)
+        #expect(try JSONParser.value(once).sortedKeys == JSONParser.value(input).sortedKeys)
     }
 
     @Test func everyExampleIsAlreadyFormatted() throws {

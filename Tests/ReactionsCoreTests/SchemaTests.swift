@@ -62,7 +62,7 @@ import Testing
         _ = try JSONParser.parse([UInt8](Data(contentsOf: Self.schemaURL)))
         #expect(Self.examples.count >= 5)
         for example in Self.examples {
-            let json = try JSONParser.parse([UInt8](Data(contentsOf: example))).json
+            let json = try JSONParser.value([UInt8](Data(contentsOf: example)))
             #expect(json["$schema"]?.stringValue?.hasSuffix("schema/v1/config.schema.json") == true, "\(example.path)")
         }
     }
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func catalogParametersMatchTheSchema() throws {
-        let schema = try JSONParser.parse([UInt8](Data(contentsOf: Self.schemaURL))).json
+        let schema = try JSONParser.value([UInt8](Data(contentsOf: Self.schemaURL)))
         let integration = try #require(schema["$defs"]?["integration"])
         #expect(integration["properties"]?["template"]?["anyOf"]?.arrayValue?.first?["enum"] == .array(IntegrationCatalog.ids.map(JSON.string)))
         let rules = try #require(integration["allOf"]?.arrayValue)
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func eventTypesMatchTheSchema() throws {
-        let schema = try JSONParser.parse([UInt8](Data(contentsOf: Self.schemaURL))).json
+        let schema = try JSONParser.value([UInt8](Data(contentsOf: Self.schemaURL)))
         let listed = schema["$defs"]?["eventPattern"]?["anyOf"]?.arrayValue?.first?["enum"]?.arrayValue?.compactMap(\.stringValue) ?? []
         for type in EventType.builtIn { #expect(listed.contains(type)) }
         for pattern in listed { #expect(EventType.isValidPattern(pattern), "\(pattern)") }

@@ -56,7 +56,7 @@ struct ApplyCommand: Command {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(message: "cannot read the plan file \(path)") }
         var plan: Plan
         do {
-            plan = try PlanJSON.decodeFile(JSONParser.parse([UInt8](data)).json)
+            plan = try PlanJSON.decodeFile(JSONParser.value([UInt8](data)))
         } catch let error as PlanJSON.FileError {
             throw CLIError(message: "\(path): \(error.description)")
         } catch {

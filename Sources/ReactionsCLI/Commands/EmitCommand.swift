@@ -40,7 +40,7 @@ struct EmitCommand: Command {
             throw CLIError.usage("--data and --data-file cannot be combined", command: "emit")
         }
         if let text = args.value("data") {
-            do { data = try JSONParser.parse(Array(text.utf8)).json } catch {
+            do { data = try JSONParser.value(Array(text.utf8)) } catch {
                 throw CLIError.usage("--data is not valid JSON: \(error.message)", command: "emit")
             }
         } else if let file = args.value("data-file") {
@@ -51,7 +51,7 @@ struct EmitCommand: Command {
                 guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError(message: "cannot read \(file)") }
                 bytes = Array(contents)
             }
-            do { data = try JSONParser.parse(bytes).json } catch {
+            do { data = try JSONParser.value(bytes) } catch {
                 throw CLIError(message: "\(file) is not valid JSON: \(error.message)")
             }
         }

@@ -35,7 +35,7 @@ struct TestCommand: Command {
                 continue
             }
             do {
-                results.append(ReactionTest.run(file: relative, json: try JSONParser.parse([UInt8](data)).json, config: config))
+                results.append(ReactionTest.run(file: relative, json: try JSONParser.value([UInt8](data)), config: config))
             } catch {
                 results.append(ReactionTest(file: relative, name: relative, failures: ["invalid JSON at \(error.position): \(error.message)"]))
             }

@@ -35,7 +35,7 @@ struct APIClient {
         guard let http = result.1 as? HTTPURLResponse else {
             throw CLIError(message: "cannot reach \(baseURL): \(result.2?.localizedDescription ?? "no response")")
         }
-        let json = result.0.flatMap { try? JSONParser.parse(Array($0)).json }
+        let json = result.0.flatMap { try? JSONParser.value(Array($0)) }
         return Response(status: http.statusCode, body: json)
     }
 

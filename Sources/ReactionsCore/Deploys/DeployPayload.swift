@@ -40,7 +40,7 @@ public struct DeployPayload: Sendable, Equatable {
         guard !body.isEmpty else {
             return .failure(Invalid(errors: required.map(missing)))
         }
-        guard let json = try? JSONParser.parse(body).json else {
+        guard let json = try? JSONParser.value(body) else {
             return .failure(Invalid(errors: [FieldError(title: "Invalid JSON", detail: "the request body is not valid JSON")]))
         }
         guard case .object = json else {

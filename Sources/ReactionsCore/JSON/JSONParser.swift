@@ -1,10 +1,15 @@
-/// A strict RFC 8259 parser over UTF-8 bytes that records the line and column of
-/// every value and key.
+import Foundation
+/// A strict RFC 8259 parser over UTF-8 bytes.
 ///
 /// Foundation's `JSONSerialization` loses positions and member order; config errors
 /// must point at a line, and `fmt` must keep what people wrote, so we parse ourselves.
 /// Duplicate keys are rejected: in a reviewed config a silently ignored key is a bug.
-public struct JSONParser {
+///
+/// Two results from one grammar: `parse` gives `JSONNode`s that record the line and
+/// column of every value and key (config files), `value` gives plain `JSON` without that
+/// bookkeeping (request bodies and stored documents, parsed on every deploy). Errors
+/// carry a position either way.
+public enum JSONParser {
     public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
         public var position: SourcePosition
         public var message: String
@@ -14,14 +19,8 @@ public struct JSONParser {
     /// Nesting deeper than this is refused instead of risking the stack.
     public static let maximumDepth = 256
 
-    private let bytes: [UInt8]
-    private var index = 0
-    private var line = 1
-    private var lineStart = 0
-    private var depth = 0
-
     public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONNode {
-        var parser = JSONParser(bytes: bytes)
+        var parser = JSONScanner<NodeTree>(bytes: bytes)
         return try parser.parseDocument()
     }
 
@@ -29,7 +28,70 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: [UInt8]) {
+    public static func value(_ bytes: [UInt8]) throws(Error) -> JSON {
+        var parser = JSONScanner<ValueTree>(bytes: bytes)
+        return try parser.parseDocument()
+    }
+
+    public static func value(_ text: String) throws(Error) -> JSON {
+        try value(Array(text.utf8))
+    }
+}
+
+/// What the scanner builds: the grammar is the same, the tree differs.
+protocol JSONTree {
+    associatedtype Value
+    associatedtype Member
+    /// Whether values record where they start (columns cost a scan of the line).
+    static var tracksPositions: Bool { get }
+    static func scalar(_ value: JSON, at: SourcePosition) -> Value
+    static func array(_ items: [Value], at: SourcePosition) -> Value
+    static func object(_ members: [Member], at: SourcePosition) -> Value
+    static func member(_ key: String, at: SourcePosition, _ value: Value) -> Member
+    static func key(of member: Member) -> String
+    static func position(of member: Member) -> SourcePosition?
+}
+
+enum NodeTree: JSONTree {
+    static var tracksPositions: Bool { true }
+    static func scalar(_ value: JSON, at position: SourcePosition) -> JSONNode {
+        switch value {
+        case .bool(let b): return JSONNode(kind: .bool(b), position: position)
+        case .number(let n): return JSONNode(kind: .number(n), position: position)
+        case .string(let s): return JSONNode(kind: .string(s), position: position)
+        default: return JSONNode(kind: .null, position: position)
+        }
+    }
+    static func array(_ items: [JSONNode], at position: SourcePosition) -> JSONNode { JSONNode(kind: .array(items), position: position) }
+    static func object(_ members: [JSONNode.Member], at position: SourcePosition) -> JSONNode { JSONNode(kind: .object(members), position: position) }
+    static func member(_ key: String, at position: SourcePosition, _ value: JSONNode) -> JSONNode.Member {
+        JSONNode.Member(key: key, keyPosition: position, value: value)
+    }
+    static func key(of member: JSONNode.Member) -> String { member.key }
+    static func position(of member: JSONNode.Member) -> SourcePosition? { member.keyPosition }
+}
+
+enum ValueTree: JSONTree {
+    static var tracksPositions: Bool { false }
+    static func scalar(_ value: JSON, at _: SourcePosition) -> JSON { value }
+    static func array(_ items: [JSON], at _: SourcePosition) -> JSON { .array(items) }
+    static func object(_ members: [JSON.Member], at _: SourcePosition) -> JSON { .object(members) }
+    static func member(_ key: String, at _: SourcePosition, _ value: JSON) -> JSON.Member { JSON.Member(key, value) }
+    static func key(of member: JSON.Member) -> String { member.key }
+    static func position(of _: JSON.Member) -> SourcePosition? { nil }
+}
+
+struct JSONScanner<Tree: JSONTree> {
+    typealias Error = JSONParser.Error
+    private static var maximumDepth: Int { JSONParser.maximumDepth }
+
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+    private var lineStart = 0
+    private var depth = 0
+
+    init(bytes: [UInt8]) {
         self.bytes = bytes
         // A UTF-8 byte order mark is tolerated, as editors on some platforms write one.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -46,6 +108,11 @@ public struct JSONParser {
 
     private var position: SourcePosition {
         mutating get { position(at: index) }
+    }
+
+    /// Where a value starts, when the tree keeps it.
+    private var valuePosition: SourcePosition {
+        mutating get { Tree.tracksPositions ? position(at: index) : SourcePosition(line: 0, column: 0) }
     }
 
     private mutating func position(at offset: Int) -> SourcePosition {
@@ -69,7 +136,7 @@ public struct JSONParser {
         Error(position: position(at: offset ?? index), message: message)
     }
 
-    private mutating func parseDocument() throws(Error) -> JSONNode {
+    mutating func parseDocument() throws(Error) -> Tree.Value {
         skipWhitespace()
         guard index < bytes.count else { throw fail("the file is empty; a config document is a JSON object") }
         let value = try parseValue()
@@ -93,18 +160,18 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(Error) -> JSONNode {
-        let start = position
+    private mutating func parseValue() throws(Error) -> Tree.Value {
+        let start = valuePosition
         guard index < bytes.count else { throw fail("unexpected end of file; a value was expected") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(start)
         case UInt8(ascii: "["): return try parseArray(start)
-        case UInt8(ascii: "\""): return JSONNode(kind: .string(try parseString()), position: start)
-        case UInt8(ascii: "t"): try expectLiteral("true"); return JSONNode(kind: .bool(true), position: start)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return JSONNode(kind: .bool(false), position: start)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return JSONNode(kind: .null, position: start)
+        case UInt8(ascii: "\""): return Tree.scalar(.string(try parseString()), at: start)
+        case UInt8(ascii: "t"): try expectLiteral("true"); return Tree.scalar(.bool(true), at: start)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return Tree.scalar(.bool(false), at: start)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return Tree.scalar(.null, at: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return JSONNode(kind: .number(try parseNumber()), position: start)
+            return Tree.scalar(.number(try parseNumber()), at: start)
         default:
             throw fail("unexpected \(describe(bytes[index])); a value was expected")
         }
@@ -124,28 +191,39 @@ public struct JSONParser {
         if depth > Self.maximumDepth { throw fail("nesting is deeper than \(Self.maximumDepth) levels") }
     }
 
-    private mutating func parseObject(_ start: SourcePosition) throws(Error) -> JSONNode {
+    private mutating func parseObject(_ start: SourcePosition) throws(Error) -> Tree.Value {
         try enter()
         index += 1
-        var members: [JSONNode.Member] = []
-        var seen: [String: SourcePosition] = [:]
+        var members: [Tree.Member] = []
+        // Duplicate keys: a scan of the keys so far for the small objects requests carry,
+        // a table once an object has many members.
+        var keyIndex: [String: Int] = [:]
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return JSONNode(kind: .object(members), position: start)
+            return Tree.object(members, at: start)
         }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw fail(index < bytes.count ? "expected a quoted key, found \(describe(bytes[index]))" : "unexpected end of file inside an object")
             }
-            let keyPosition = position
+            let keyOffset = index
+            let keyPosition = valuePosition
             let key = try parseString()
-            if let first = seen[key] {
-                throw Error(position: keyPosition, message: "duplicate key \"\(key)\" (first written at \(first)); remove one of them")
+            let earlier: Int?
+            if members.count < 16 {
+                earlier = members.firstIndex { Tree.key(of: $0) == key }
+            } else {
+                if keyIndex.isEmpty { for (i, m) in members.enumerated() { keyIndex[Tree.key(of: m)] = i } }
+                earlier = keyIndex[key]
+                keyIndex[key] = members.count
             }
-            seen[key] = keyPosition
+            if let earlier {
+                let first = Tree.position(of: members[earlier]).map { " (first written at \($0))" } ?? ""
+                throw Error(position: position(at: keyOffset), message: "duplicate key \"\(key)\"\(first); remove one of them")
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
                 throw fail("expected `:` after the key \"\(key)\"")
@@ -153,7 +231,7 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            members.append(JSONNode.Member(key: key, keyPosition: keyPosition, value: value))
+            members.append(Tree.member(key, at: keyPosition, value))
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an object; a `}` is missing") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -167,21 +245,21 @@ public struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 depth -= 1
-                return JSONNode(kind: .object(members), position: start)
+                return Tree.object(members, at: start)
             }
             throw fail("expected `,` or `}` after a member, found \(describe(bytes[index]))")
         }
     }
 
-    private mutating func parseArray(_ start: SourcePosition) throws(Error) -> JSONNode {
+    private mutating func parseArray(_ start: SourcePosition) throws(Error) -> Tree.Value {
         try enter()
         index += 1
-        var items: [JSONNode] = []
+        var items: [Tree.Value] = []
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return JSONNode(kind: .array(items), position: start)
+            return Tree.array(items, at: start)
         }
         while true {
             skipWhitespace()
@@ -199,7 +277,7 @@ public struct JSONParser {
             if bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 depth -= 1
-                return JSONNode(kind: .array(items), position: start)
+                return Tree.array(items, at: start)
             }
             throw fail("expected `,` or `]` after an item, found \(describe(bytes[index]))")
         }

@@ -47,7 +47,7 @@ public enum SimulatedEvent {
             throw .unknownEndpoint(name, kind: .webhook)
         }
         let payload: JSON
-        do { payload = body.isEmpty ? .object([]) : try JSONParser.parse(body).json } catch { throw .notJSON(error.description) }
+        do { payload = body.isEmpty ? .object([]) : try JSONParser.value(body) } catch { throw .notJSON(error.description) }
         let queryJSON = JSON.object(query.map { JSON.Member($0.0, .string($0.1)) })
         return CloudEvent(id: "simulated", source: "/endpoints/\(name)", type: EventType.webhookReceived, time: time, subject: nil,
                           data: .object(["payload": payload, "query": queryJSON, "headers": .object([])]), endpoint: name).envelope
@@ -56,7 +56,7 @@ public enum SimulatedEvent {
     /// A CloudEvents envelope written by hand; `id`, `source`, `time` and `specversion` are filled in when missing.
     public static func event(_ body: [UInt8]) throws(Failure) -> JSON {
         let json: JSON
-        do { json = try JSONParser.parse(body).json } catch { throw .notJSON(error.description) }
+        do { json = try JSONParser.value(body) } catch { throw .notJSON(error.description) }
         guard case .object(var members) = json else { throw .invalidEvent("it must be a JSON object") }
         guard let type = json["type"]?.stringValue, EventType.isValidPattern(type), !type.hasSuffix("*") else {
             throw .invalidEvent("\"type\" must be an event type such as deploy.succeeded or custom.release")
