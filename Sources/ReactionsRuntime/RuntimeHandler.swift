@@ -9,12 +9,20 @@ struct RuntimeHandler: HTTPHandler {
 
     static let deployPrefix = "/integrations/deploy/"
 
+    /// The id in `/integrations/deploy/<id>`, compared byte-wise: Substring's own
+    /// `hasPrefix` and `dropFirst` walk Characters, twice per deploy.
+    static func deployID(in path: Substring) -> String? {
+        guard path.utf8.starts(with: deployPrefix.utf8) else { return nil }
+        return String(path[path.utf8.index(path.startIndex, offsetBy: deployPrefix.utf8.count)...])
+    }
+
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
         let routes = runtime.routes
-        if head.path.hasPrefix(Self.deployPrefix) {
-            return routes.deploysByID[String(head.path.dropFirst(Self.deployPrefix.count))]?.maxBodyBytes
+        let path = head.path
+        if let id = Self.deployID(in: path) {
+            return routes.deploysByID[id]?.maxBodyBytes
         }
-        return routes.webhooksByPath[String(head.path)]?.maxBodyBytes
+        return routes.webhooksByPath[String(path)]?.maxBodyBytes
     }
 
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping @Sendable (HTTPResponse) -> Void) {
@@ -33,8 +41,7 @@ struct RuntimeHandler: HTTPHandler {
                 respond(response)
             }
         }
-        if path.hasPrefix(Self.deployPrefix) {
-            let id = String(path.dropFirst(Self.deployPrefix.count))
+        if let id = Self.deployID(in: path) {
             let route = "/integrations/deploy/:id"
             guard let deploy = routes.deploysByID[id] ?? routes.deploysByID[id.lowercased()] else {
                 return finish(route)(.problem(.notFound, "Not Found", "no deploy integration exists at this URL; check the endpoint id (`reactions endpoints`)"))
