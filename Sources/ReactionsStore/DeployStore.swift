@@ -30,7 +30,10 @@ public struct DeployRecord: Sendable {
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
-        payloadText = payload.raw.compactText
+        // One serialisation gives both the stored payload and the event's data members.
+        let members = payload.raw.objectMembers ?? []
+        let (text, ranges) = JSONWriter.compactObject(members)
+        payloadText = String(decoding: text, as: UTF8.self)
         eventID = EventID.make()
         let service = serviceName ?? payload.service
         let event = CloudEvent(id: eventID, source: "/endpoints/\(endpoint)", type: payload.status.eventType, time: receivedAt,
@@ -39,17 +42,25 @@ public struct DeployRecord: Sendable {
         // `…,"data":null}` → `…,"data":` : the writer appends the data object.
         head.removeLast("null}".count)
         envelopeHead = head
-        var members = payload.raw.objectMembers ?? []
-        members.removeAll { ["deploy_number", "status", "id"].contains($0.key) }
-        dataTail = String(JSON.object(members).compactText.dropFirst())
+        var tail: [UInt8] = []
+        tail.reserveCapacity(text.count)
+        for (member, range) in zip(members, ranges) where !Self.computedData.contains(member.key) {
+            if !tail.isEmpty { tail.append(UInt8(ascii: ",")) }
+            tail.append(contentsOf: text[range])
+        }
+        tail.append(UInt8(ascii: "}"))
+        dataTail = String(decoding: tail, as: UTF8.self)
         if let matcher, matcher.mayFire(payload.status.eventType, service, endpoint) {
             var attributes = event.envelope.objectMembers ?? []
             attributes.removeAll { $0.key == "data" }
-            matchable = (attributes, members)
+            matchable = (attributes, members.filter { !Self.computedData.contains($0.key) })
         } else {
             matchable = nil
         }
     }
+
+    /// Data members the store sets, whatever the payload says.
+    static let computedData: Set<String> = ["deploy_number", "status", "id"]
 
     /// The envelope as a value, for matching (see `matchable`).
     func envelopeJSON(deployID: Int, deployNumber: String?) -> JSON? {

@@ -44,6 +44,17 @@ import Testing
         #expect(DeployPayload.errorBody(invalid.errors, status: 400).hasPrefix(#"{"errors":[{"status":400,"title":"Service Error","detail":"param is missing or the value is empty: service"}"#))
     }
 
+    @Test(arguments: ["", " ", "\\t\\n", "\\u00a0\\u2003", "\\u3000 "])
+    func whiteSpaceOnlyIsEmpty(value: String) {
+        let body = #"{"service": "a", "description": "\#(value)", "deployed_at": "2019-02-01 13:28:33", "deployer": {"name": "M"}}"#
+        guard case .failure(let invalid) = DeployPayload.parse(Array(body.utf8)) else {
+            Issue.record("a blank description was accepted: \(body)"); return
+        }
+        #expect(invalid.errors.map(\.title) == ["Description Error"])
+        let kept = #"{"service": "a", "description": " \#(value)x", "deployed_at": "2019-02-01 13:28:33", "deployer": {"name": "M"}}"#
+        #expect((try? DeployPayload.parse(Array(kept.utf8)).get())?.description.hasSuffix("x") == true)
+    }
+
     @Test func deployerNeedsEmailOrName() throws {
         let base = #""service": "a", "description": "d", "deployed_at": "2019-02-01 13:28:33""#
         #expect((try? DeployPayload.parse(Array("{\(base), \"deployer\": {\"name\": \"M\"}}".utf8)).get()) != nil)

@@ -53,7 +53,7 @@ public struct DeployPayload: Sendable, Equatable {
                 if required { errors.append(missing(key)) }
                 return nil
             case .string(let s)?:
-                if s.trimmingWhitespace.isEmpty {
+                if s.isBlank {
                     if required { errors.append(missing(key)) }
                     return nil
                 }
@@ -84,7 +84,7 @@ public struct DeployPayload: Sendable, Equatable {
             let deployer = json["deployer"] ?? .null
             func field(_ key: String) -> String? {
                 switch deployer[key] {
-                case .string(let s)?: return s.trimmingWhitespace.isEmpty ? nil : s
+                case .string(let s)?: return s.isBlank ? nil : s
                 case .number(let n)?: return n.text
                 default: return nil
                 }
@@ -149,12 +149,9 @@ public struct DeployPayload: Sendable, Equatable {
 }
 
 extension String {
-    var trimmingWhitespace: Substring {
-        var s = self[...]
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return s
+    /// Empty or only white space; stops at the first scalar that is not, which for real
+    /// values is the first (no grapheme breaking, unlike trimming Characters).
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 }
-
-import Foundation
