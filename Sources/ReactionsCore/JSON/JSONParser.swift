@@ -195,6 +195,8 @@ struct JSONScanner<Tree: JSONTree> {
         try enter()
         index += 1
         var members: [Tree.Member] = []
+        // Growing from empty reallocates at 1, 2, 4 and 8 members; most objects fit in 8.
+        members.reserveCapacity(8)
         // Duplicate keys: a scan of the keys so far for the small objects requests carry,
         // a table once an object has many members.
         var keyIndex: [String: Int] = [:]
