@@ -13,8 +13,7 @@ public struct DeployRecord: Sendable {
     public var matcher: ReactionMatcher?
 
     /// Text prepared where the request was parsed, so the single writer only binds and
-    /// inserts: the payload as stored, and the event's envelope around its data.
-    let payloadText: String
+    /// inserts: the event's envelope around its data (which is where the payload is stored).
     let eventID: String
     let envelopeHead: String
     /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`.
@@ -30,10 +29,8 @@ public struct DeployRecord: Sendable {
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
-        // One serialisation gives both the stored payload and the event's data members.
         let members = payload.raw.objectMembers ?? []
         let (text, ranges) = JSONWriter.compactObject(members)
-        payloadText = String(decoding: text, as: UTF8.self)
         eventID = EventID.make()
         let service = serviceName ?? payload.service
         let event = CloudEvent(id: eventID, source: "/endpoints/\(endpoint)", type: payload.status.eventType, time: receivedAt,

@@ -59,11 +59,12 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     }
 
     private lazy var findByDedup = try? db.prepare("SELECT id, status FROM deploys WHERE dedup_id = ?")
+    // The payload is the data of the event named by `event_id` (migration 5), not stored twice.
     private lazy var insertDeploy = try? db.prepare("""
-        INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload, event_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
         """)
-    private lazy var updateStatus = try? db.prepare("UPDATE deploys SET status = ?, updated_at = ?, payload = ? WHERE id = ?")
+    private lazy var updateStatus = try? db.prepare("UPDATE deploys SET status = ?, updated_at = ?, payload = '', event_id = ? WHERE id = ?")
     private lazy var events = EventLog(db)
 
     /// Deliveries this connection has queued (committed or rolled back) since it opened.
@@ -81,7 +82,6 @@ public final class SQLiteDeployStore: @unchecked Sendable {
 
     private func recordOne(_ record: DeployRecord) throws(StoreError) -> DeployOutcome {
         let p = record.payload
-        let payloadText = record.payloadText
         if let dedup = p.dedupID {
             let find = try statement(findByDedup)
             try find.bind(.text(dedup))
@@ -89,7 +89,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                 let id = find.int(0)
                 let status = find.text(1)
                 if status == p.status.rawValue { return .duplicate(deployID: id) }
-                try statement(updateStatus).bind(.text(p.status.rawValue), .text(record.receivedAt), .text(payloadText), .int(id)).run()
+                try statement(updateStatus).bind(.text(p.status.rawValue), .text(record.receivedAt), .text(record.eventID), .int(id)).run()
                 let eventID = try insertDeployEvent(record, deployID: id, deployNumber: nil)
                 return .updated(deployID: id, eventID: eventID)
             }
@@ -100,7 +100,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         try insert.bind(.text(record.endpoint), .text(p.service), record.serviceName.map(SQLiteValue.text) ?? .null,
                         p.environment.map(SQLiteValue.text) ?? .null, .text(p.status.rawValue), .text(number),
                         p.dedupID.map(SQLiteValue.text) ?? .null, .text(p.deployedAtUTC), .text(record.receivedAt),
-                        .text(record.receivedAt), .int(record.revision), .text(payloadText)).run()
+                        .text(record.receivedAt), .int(record.revision), .text(record.eventID)).run()
         let id = db.lastInsertedRow
         let eventID = try insertDeployEvent(record, deployID: id, deployNumber: number)
         if record.serviceName == nil { try suggest(record) }
@@ -175,31 +175,44 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     // MARK: Reading
 
     public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
-        var sql = "SELECT id, endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, payload FROM deploys"
+        var sql = """
+            SELECT d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
+                   d.received_at, d.updated_at, d.payload, e.envelope
+            FROM deploys d LEFT JOIN events e ON e.id = d.event_id
+            """
         var conditions: [String] = []
         var values: [SQLiteValue] = []
         if let service = query.service {
-            conditions.append("(service_name = ? OR service = ?)")
+            conditions.append("(d.service_name = ? OR d.service = ?)")
             values += [.text(service), .text(service)]
         }
         if let environment = query.environment {
-            conditions.append("environment = ?")
+            conditions.append("d.environment = ?")
             values.append(.text(environment))
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY id DESC LIMIT ?"
+        sql += " ORDER BY d.id DESC LIMIT ?"
         values.append(.int(query.limit))
         let s = try db.prepare(sql)
         try s.bind(values)
         var out: [StoredDeploy] = []
         while try s.step() {
-            let payload = (try? JSONParser.value(s.text(11))) ?? .object([])
+            let payload = Self.payload(stored: s.text(11), envelope: s.isNull(12) ? nil : s.text(12))
             out.append(StoredDeploy(id: s.int(0), endpoint: s.text(1), service: s.text(2), serviceName: s.isNull(3) ? nil : s.text(3),
                                     environment: s.isNull(4) ? nil : s.text(4), status: s.text(5), deployNumber: s.text(6),
                                     dedupID: s.isNull(7) ? nil : s.text(7), deployedAt: s.text(8), receivedAt: s.text(9),
                                     updatedAt: s.text(10), payload: payload))
         }
         return out
+    }
+
+    /// A deploy's payload: its own column for rows written before migration 5, else the
+    /// data of its event, whose `deploy_number`, `status` and `id` the store set itself (a
+    /// deploy's listing shows the stored ones in their place either way).
+    static func payload(stored: String, envelope: String?) -> JSON {
+        if !stored.isEmpty { return (try? JSONParser.value(stored)) ?? .object([]) }
+        guard let envelope, let data = (try? JSONParser.value(envelope))?["data"]?.objectMembers else { return .object([]) }
+        return .object(data.filter { !DeployRecord.computedData.contains($0.key) })
     }
 
     public func suggestions() throws(StoreError) -> [Suggestion] {

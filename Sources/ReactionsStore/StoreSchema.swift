@@ -111,6 +111,12 @@ enum StoreSchema {
             PRIMARY KEY (delivery_id, number)
         );
         """,
+        // 5: a deploy's payload is stored once, as the data of its latest event: deploys
+        // written from now on point at that event and keep an empty `payload` (the column
+        // cannot become nullable without rewriting the table); older rows keep theirs.
+        """
+        ALTER TABLE deploys ADD COLUMN event_id TEXT;
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

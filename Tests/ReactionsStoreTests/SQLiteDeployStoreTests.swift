@@ -34,6 +34,42 @@ import ReactionsCore
         #expect(try store.deploys(DeployQuery(limit: 2)).count == 2)
     }
 
+    @Test func aPayloadIsStoredOnceAsItsEventsDataAndListedWhole() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let body = #"{"service":"cart","description":"first","deployed_at":"2019-02-01 13:28:33","deployer":{"name":"M"},"dedup_id":"p1","status":"started","commit":{"sha":"abc","branch":"main"},"extra":[1,{"x":null}]}"#
+        let started = try DeployPayload.parse(Array(body.utf8)).get()
+        _ = try store.record([DeployRecord(endpoint: "ci", payload: started, serviceName: "cart", receivedAt: Timestamp.now(), revision: 1)])
+        let listed = try #require(try store.deploys(DeployQuery()).first)
+        #expect(listed.payload == started.raw.objectMembers.map { .object($0.filter { $0.key != "status" }) })
+        // A new status brings a new payload with it; the listing shows the latest.
+        let succeeded = try DeployPayload.parse(Array(body.replacingOccurrences(of: #""status":"started""#, with: #""status":"succeeded""#)
+            .replacingOccurrences(of: "first", with: "second").utf8)).get()
+        _ = try store.record([DeployRecord(endpoint: "ci", payload: succeeded, serviceName: "cart", receivedAt: Timestamp.now(), revision: 1)])
+        let updated = try #require(try store.deploys(DeployQuery()).first)
+        #expect(updated.payload["description"] == .string("second"))
+        #expect(updated.json["status"] == .string("succeeded"))
+        #expect(updated.json["commit"] == .object(["sha": .string("abc"), "branch": .string("main")]))
+        // The deploy row itself no longer carries a copy.
+        let db = try SQLiteDatabase(path: path)
+        let copies = try db.prepare("SELECT count(*) FROM deploys WHERE payload != ''")
+        #expect(try copies.step() && copies.int(0) == 0)
+    }
+
+    @Test func deploysStoredBeforeMigration5KeepTheirOwnPayload() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let db = try SQLiteDatabase(path: path)
+        // As schema 4 wrote them: the payload in its column, no event id.
+        try db.execute("""
+            INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload)
+            VALUES ('ci', 'cart', 'cart', 'Production', 'succeeded', '7', NULL, '2019-02-01T13:28:33Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1,
+                    '{"service":"cart","description":"old","deployed_at":"2019-02-01 13:28:33","deployer":{"name":"M"}}')
+            """)
+        _ = try store.record([try record("cart", matched: "cart")])
+        let listed = try store.deploys(DeployQuery())
+        #expect(listed.map { $0.payload["description"] } == [.string("d"), .string("old")])
+        #expect(listed.last?.json["deploy_number"] == .string("7"))
+    }
+
     @Test func dedupIDsAreDuplicatesUnlessTheStatusChanges() throws {
         let store = try SQLiteDeployStore(path: path)
         let first = try store.record([try record("cart", matched: "cart", dedup: "d1", status: "started")])
