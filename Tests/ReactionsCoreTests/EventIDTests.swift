@@ -33,4 +33,10 @@ struct EventIDTests {
         }
         #expect(randomBits.count == 16)
     }
+
+    @Test("draw their random bits from xoshiro256**, as the reference implementation computes it")
+    func generatorMatchesTheReference() {
+        var generator = Xoshiro256StarStar(state: (1, 2, 3, 4))
+        #expect((0..<4).map { _ in generator.next() } == [11520, 0, 1509978240, 1215971899390074240])
+    }
 }

@@ -3,20 +3,22 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Event ids are UUIDv7 (RFC 9562): time-ordered, so stored events append to their index
 /// instead of landing at random pages, and sort by creation.
 ///
 /// One is made for every deploy on the request's thread, so it is written straight into
-/// the string's storage, with its 74 random bits from one `arc4random_buf` call (a
-/// user-space generator seeded by the kernel) rather than a system call per word.
+/// the string's storage, and its 74 random bits come from a generator seeded once per
+/// process by the kernel: glibc's `arc4random_buf` and Swift's system generator make a
+/// system call every time. The bits are there to keep ids unique, not secret; nothing
+/// authorizes anything by knowing an event id.
 public enum EventID {
     public static func make() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         let millis = UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
-        var random: (UInt64, UInt16) = (0, 0)
-        withUnsafeMutableBytes(of: &random) { if let base = $0.baseAddress { arc4random_buf(base, 10) } }
+        let random = bits.withLock { generator in (generator.next(), UInt16(truncatingIfNeeded: generator.next())) }
         // 48 bits of time, version 7, 12 random bits | variant 10, 62 random bits.
         let high = millis << 16 | 0x7000 | UInt64(random.1 & 0x0FFF)
         let low = 0x8000_0000_0000_0000 | (random.0 & 0x3FFF_FFFF_FFFF_FFFF)
@@ -38,4 +40,37 @@ public enum EventID {
             return at
         }
     }
+
+    private static let bits = Mutex(Xoshiro256StarStar(seed: SystemRandomNumberGenerator()))
+}
+
+/// xoshiro256** (Blackman and Vigna): fast, 256 bits of state, passes BigCrush.
+struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
+    private var s: (UInt64, UInt64, UInt64, UInt64)
+
+    init(seed source: some RandomNumberGenerator) {
+        var source = source
+        repeat {
+            s = (source.next(), source.next(), source.next(), source.next())
+        } while s == (0, 0, 0, 0)
+    }
+
+    /// A given state, for checking against the reference implementation.
+    init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        s = state
+    }
+
+    mutating func next() -> UInt64 {
+        let result = rotate(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = rotate(s.3, 45)
+        return result
+    }
+
+    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
