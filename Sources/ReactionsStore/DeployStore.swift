@@ -35,7 +35,8 @@ public struct DeployRecord: Sendable {
         let service = serviceName ?? payload.service
         let event = CloudEvent(id: eventID, source: "/endpoints/\(endpoint)", type: payload.status.eventType, time: receivedAt,
                                subject: service, data: .null, service: service, environment: payload.environment, endpoint: endpoint)
-        var head = event.envelope.compactText
+        let envelope = event.envelope
+        var head = envelope.compactText
         // `…,"data":null}` → `…,"data":` : the writer appends the data object.
         head.removeLast("null}".count)
         envelopeHead = head
@@ -48,7 +49,7 @@ public struct DeployRecord: Sendable {
         tail.append(UInt8(ascii: "}"))
         dataTail = String(decoding: tail, as: UTF8.self)
         if let matcher, matcher.mayFire(payload.status.eventType, service, endpoint) {
-            var attributes = event.envelope.objectMembers ?? []
+            var attributes = envelope.objectMembers ?? []
             attributes.removeAll { $0.key == "data" }
             matchable = (attributes, members.filter { !Self.computedData.contains($0.key) })
         } else {

@@ -109,16 +109,39 @@ public enum Timestamp {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
-    /// RFC 3339 in UTC with milliseconds.
+    /// RFC 3339 in UTC with milliseconds. Written digit by digit into the string's storage:
+    /// every request log line and every deploy carry one.
     public static func format(milliseconds: Int64) -> String {
         let millis = Int(milliseconds)
         let seconds = millis / 1000
         let days = seconds / 86_400
         let rest = seconds % 86_400
         let (y, mo, d) = civilFromDays(days)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = millis % 1000
-        return "\(y)-\(two(mo))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60)).\(ms < 10 ? "00" : ms < 100 ? "0" : "")\(ms)Z"
+        guard millis >= 0, y <= 9999 else {
+            // Before 1970 or past four-digit years (a clock gone very wrong), spelled out plainly.
+            return "\(y)-\(mo)-\(d)T\(rest / 3600):\(rest / 60 % 60):\(rest % 60).\(millis % 1000)Z"
+        }
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var at = 0
+            func put(_ value: Int, digits: Int, then separator: UInt8?) {
+                var divisor = 1
+                for _ in 1..<digits { divisor *= 10 }
+                while divisor > 0 {
+                    out[at] = UInt8(ascii: "0") + UInt8(value / divisor % 10)
+                    at += 1
+                    divisor /= 10
+                }
+                if let separator { out[at] = separator; at += 1 }
+            }
+            put(y, digits: 4, then: UInt8(ascii: "-"))
+            put(mo, digits: 2, then: UInt8(ascii: "-"))
+            put(d, digits: 2, then: UInt8(ascii: "T"))
+            put(rest / 3600, digits: 2, then: UInt8(ascii: ":"))
+            put(rest / 60 % 60, digits: 2, then: UInt8(ascii: ":"))
+            put(rest % 60, digits: 2, then: UInt8(ascii: "."))
+            put(millis % 1000, digits: 3, then: UInt8(ascii: "Z"))
+            return at
+        }
     }
 }
 
