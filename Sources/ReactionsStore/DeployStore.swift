@@ -1,16 +1,19 @@
 import ReactionsCore
 
 /// A deploy to record, as the deploy endpoint accepted it.
-public struct DeployRecord: Sendable {
-    public var endpoint: String
-    public var payload: DeployPayload
+///
+/// A class, immutable: it is handed from the request's thread through the writer's queue
+/// and batch, and each of those copies of a struct retained every string in it.
+public final class DeployRecord: Sendable {
+    public let endpoint: String
+    public let payload: DeployPayload
     /// The declared service the payload's `service` matched (by name or alias); nil: a suggestion.
-    public var serviceName: String?
-    public var receivedAt: String
+    public let serviceName: String?
+    public let receivedAt: String
     /// The revision the endpoint was served under.
-    public var revision: Int
+    public let revision: Int
     /// The reactions of that revision: deliveries are written with the event.
-    public var matcher: ReactionMatcher?
+    public let matcher: ReactionMatcher?
 
     /// Text prepared where the request was parsed, so the single writer only binds and
     /// inserts: the event's envelope around its data (which is where the payload is stored).
@@ -42,7 +45,7 @@ public struct DeployRecord: Sendable {
         envelopeHead = head
         var tail: [UInt8] = []
         tail.reserveCapacity(text.count)
-        for (member, range) in zip(members, ranges) where !Self.computedData.contains(member.key) {
+        for (member, range) in zip(members, ranges) where !Self.isComputedData(member.key) {
             if !tail.isEmpty { tail.append(UInt8(ascii: ",")) }
             tail.append(contentsOf: text[range])
         }
@@ -51,14 +54,17 @@ public struct DeployRecord: Sendable {
         if let matcher, matcher.mayFire(payload.status.eventType, service, endpoint) {
             var attributes = envelope.objectMembers ?? []
             attributes.removeAll { $0.key == "data" }
-            matchable = (attributes, members.filter { !Self.computedData.contains($0.key) })
+            matchable = (attributes, members.filter { !Self.isComputedData($0.key) })
         } else {
             matchable = nil
         }
     }
 
-    /// Data members the store sets, whatever the payload says.
-    static let computedData: Set<String> = ["deploy_number", "status", "id"]
+    /// Data members the store sets, whatever the payload says. (Three comparisons cost
+    /// less than hashing into a set, for every member of every deploy.)
+    static func isComputedData(_ key: String) -> Bool {
+        key == "deploy_number" || key == "status" || key == "id"
+    }
 
     /// The envelope as a value, for matching (see `matchable`).
     func envelopeJSON(deployID: Int, deployNumber: String?) -> JSON? {

@@ -212,7 +212,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     static func payload(stored: String, envelope: String?) -> JSON {
         if !stored.isEmpty { return (try? JSONParser.value(stored)) ?? .object([]) }
         guard let envelope, let data = (try? JSONParser.value(envelope))?["data"]?.objectMembers else { return .object([]) }
-        return .object(data.filter { !DeployRecord.computedData.contains($0.key) })
+        return .object(data.filter { !DeployRecord.isComputedData($0.key) })
     }
 
     public func suggestions() throws(StoreError) -> [Suggestion] {

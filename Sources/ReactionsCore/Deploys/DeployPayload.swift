@@ -152,6 +152,8 @@ extension String {
     /// Empty or only white space; stops at the first scalar that is not, which for real
     /// values is the first (no grapheme breaking, unlike trimming Characters).
     var isBlank: Bool {
-        unicodeScalars.allSatisfy(\.properties.isWhitespace)
+        // A printable ASCII first byte settles it without Unicode tables.
+        if let first = utf8.first, first > 0x20, first < 0x7F { return false }
+        return unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 }

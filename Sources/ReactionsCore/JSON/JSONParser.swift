@@ -296,7 +296,7 @@ struct JSONScanner<Tree: JSONTree> {
             if byte == UInt8(ascii: "\"") {
                 // Most strings have no escapes: build them in one step.
                 if scalars.isEmpty {
-                    guard let text = String(validating: bytes[runStart..<index], as: UTF8.self) else {
+                    guard let text = Self.string(bytes, runStart..<index) else {
                         throw fail("invalid UTF-8 in a string", at: runStart)
                     }
                     index += 1
@@ -336,10 +336,21 @@ struct JSONScanner<Tree: JSONTree> {
 
     private mutating func appendRun(from start: Int, to end: Int, into scalars: inout String.UnicodeScalarView) throws(Error) {
         guard end > start else { return }
-        guard let text = String(validating: bytes[start..<end], as: UTF8.self) else {
+        guard let text = Self.string(bytes, start..<end) else {
             throw fail("invalid UTF-8 in a string", at: start)
         }
         scalars.append(contentsOf: text.unicodeScalars)
+    }
+
+    /// The bytes as a string, nil if they are not UTF-8. Through a buffer pointer rather than
+    /// an array slice: the generic slice initializer looked up type metadata on every call.
+    private static func string(_ bytes: [UInt8], _ range: Range<Int>) -> String? {
+        bytes.withUnsafeBufferPointer { buffer in
+            let run = UnsafeBufferPointer(rebasing: buffer[range])
+            // ASCII needs no validation, and is what keys and most values are.
+            if run.allSatisfy({ $0 < 0x80 }) { return String(decoding: run, as: UTF8.self) }
+            return String(validating: run, as: UTF8.self)
+        }
     }
 
     private mutating func parseHex4() throws(Error) -> UInt32 {
