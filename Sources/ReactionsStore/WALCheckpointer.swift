@@ -15,6 +15,12 @@ import Synchronization
 /// a RESTART, which waits for the commit in progress, copies the few frames written
 /// meanwhile and makes the next commit write from the start of the log again. The log then
 /// stays at about one round's worth of commits, and its pages are overwritten in place.
+///
+/// A RESTART blocks new writers while it waits, and it waits for every reader to let go of
+/// older snapshots. So it is only tried when PASSIVE came close to the end of the log (far
+/// behind means a reader pins an old snapshot, and the log cannot be rewound until it ends
+/// anyway), and it gives up after a few milliseconds: a long read (an API listing, a CLI on
+/// the same file) must never hold deploys up (tested).
 public final class WALCheckpointer: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let wakeup = DispatchSemaphore(value: 0)
@@ -23,6 +29,7 @@ public final class WALCheckpointer: Sendable {
     /// Opens a connection of its own and starts checkpointing every `intervalMilliseconds`.
     public init(path: String, intervalMilliseconds: Int = 100) throws(StoreError) {
         let db = try SQLiteDatabase(path: path)
+        db.limitLockWait(milliseconds: Self.restartWaitMilliseconds)
         nonisolated(unsafe) let connection = db
         let thread = Thread { [self] in
             while !stopped.load(ordering: .acquiring) {
@@ -35,10 +42,17 @@ public final class WALCheckpointer: Sendable {
         thread.start()
     }
 
+    /// How long a RESTART may keep writers waiting before it gives up until the next round.
+    static let restartWaitMilliseconds = 5
+    /// How close (in frames, 4 KiB each) PASSIVE must get to the end of the log for a
+    /// RESTART to be worth trying: a few commits' worth.
+    static let restartWithinFrames = 2_048
+
     /// One PASSIVE pass, then a RESTART once it has caught up. Failures are left for the
     /// next round: a checkpoint only ever moves committed data from one file to another.
     static func round(_ db: SQLiteDatabase) {
-        guard let passive = try? db.checkpoint(.passive), passive.logFrames > 0 else { return }
+        guard let passive = try? db.checkpoint(.passive), passive.logFrames > 0,
+              passive.logFrames - passive.checkpointed <= restartWithinFrames else { return }
         _ = try? db.checkpoint(.restart)
     }
 
