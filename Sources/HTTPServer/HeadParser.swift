@@ -3,6 +3,7 @@ enum HeadParser {
     static func parse(_ buffer: [UInt8], _ start: Int, _ end: Int) -> Result<(HTTPRequestHead, HTTPParser.Framing), HTTPParseError> {
         // Lines are CRLF-terminated; a bare CR or LF anywhere is refused (request smuggling).
         var lines: [ArraySlice<UInt8>] = []
+        lines.reserveCapacity(12)
         var lineStart = start
         var i = start
         while i < end {
@@ -44,7 +45,7 @@ enum HeadParser {
         guard parts[0].allSatisfy(isTokenByte) else { return .failure(.badRequest("invalid method")) }
         guard parts[1].allSatisfy({ $0 > 32 && $0 < 127 }) else { return .failure(.badRequest("invalid request target")) }
         let version = parts[2]
-        guard version.count == 8, version.starts(with: Array("HTTP/".utf8)),
+        guard version.count == 8, version.starts(with: "HTTP/".utf8),
               version[version.startIndex + 6] == UInt8(ascii: "."),
               let major = digit(version[version.startIndex + 5]), let minor = digit(version[version.startIndex + 7]) else {
             return .failure(.badRequest("malformed HTTP version"))
@@ -84,10 +85,12 @@ enum HeadParser {
         var transferCodings: [String] = []
         var connectionTokens: [String] = []
         var expect: [String] = []
+        // Names compared in place: lowercasing each one allocated a string per header.
         for field in headers {
-            switch field.name.lowercased() {
-            case "host": hosts += 1
-            case "content-length":
+            let name = field.name
+            if name.caseInsensitiveEquals("host") {
+                hosts += 1
+            } else if name.caseInsensitiveEquals("content-length") {
                 for item in field.value.split(separator: ",", omittingEmptySubsequences: false) {
                     let text = item.trimmingSpaces
                     guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
@@ -98,13 +101,12 @@ enum HeadParser {
                     }
                     contentLength = n
                 }
-            case "transfer-encoding":
+            } else if name.caseInsensitiveEquals("transfer-encoding") {
                 transferCodings += field.value.split(separator: ",").map { $0.trimmingSpaces.lowercased() }.filter { !$0.isEmpty }
-            case "connection":
+            } else if name.caseInsensitiveEquals("connection") {
                 connectionTokens += field.value.split(separator: ",").map { $0.trimmingSpaces.lowercased() }
-            case "expect":
+            } else if name.caseInsensitiveEquals("expect") {
                 expect.append(field.value[...].trimmingSpaces.lowercased())
-            default: break
             }
         }
         if minor == 1 && hosts != 1 {
