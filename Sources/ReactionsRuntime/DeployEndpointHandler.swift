@@ -8,6 +8,9 @@ struct DeployEndpointHandler {
 
     static let ok = #"{"result":"ok"}"#
     static let duplicate = #"{"result":"duplicate_deploy","message":"Deploy not created due to existing deploy with identical dedup_id"}"#
+    /// Built once: nearly every deploy gets one of these two answers.
+    static let okResponse = HTTPResponse.json(.accepted, ok)
+    static let duplicateResponse = HTTPResponse.json(.accepted, duplicate)
 
     static func noServiceFound(_ service: String) -> String {
         JSON.object(["result": .string("no_service_found"),
@@ -31,7 +34,7 @@ struct DeployEndpointHandler {
             switch result {
             case .success(.duplicate):
                 metrics.deployRecorded(result: "duplicate_deploy")
-                respond(.json(.accepted, Self.duplicate))
+                respond(Self.duplicateResponse)
             case .success(let outcome):
                 if case .updated = outcome { metrics.deployRecorded(result: "updated") }
                 if matched == nil {
@@ -39,7 +42,7 @@ struct DeployEndpointHandler {
                     respond(.json(.accepted, Self.noServiceFound(payload.service)))
                 } else {
                     metrics.deployRecorded(result: "ok")
-                    respond(.json(.accepted, Self.ok))
+                    respond(Self.okResponse)
                 }
             case .failure(let error):
                 // Not committed, so not acknowledged: the pipeline should retry.
