@@ -113,7 +113,8 @@ enum StoreSchema {
         """,
         // 5: a deploy's payload is stored once, as the data of its latest event: deploys
         // written from now on point at that event and keep an empty `payload` (the column
-        // cannot become nullable without rewriting the table); older rows keep theirs.
+        // cannot become nullable without rewriting the table); older rows keep theirs. So a
+        // deploy's latest event must outlive it: anything that ever prunes events keeps those.
         """
         ALTER TABLE deploys ADD COLUMN event_id TEXT;
         """,
