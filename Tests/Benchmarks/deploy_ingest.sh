@@ -35,5 +35,17 @@ export PRODUCT_CMD="'$root/.build/release/reactions' serve --config '$config' --
 export PEERS="${PEERS:-nginx-2w hummingbird product}"
 export CONNS="${CONNS:-64}"
 export REPEAT="${REPEAT:-2}"
+export RESULTS="${RESULTS:-${TMPDIR:-/tmp}/deploy-ingest-$(date +%Y%m%d-%H%M%S).tsv}"
 cd "$bench/.."
 bench/run-matrix.sh
+# Throughput on this shared 2-core box swings from minute to minute; the server's CPU time
+# per request moves much less, so compare builds on both.
+python3 - "$RESULTS" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+print("\nserver CPU per request (µs), by peer and round:")
+for peer in dict.fromkeys(r["peer"] for r in rows):
+    cells = [float(r["srv_cpu_pct"]) / 100 * float(r["dur"].rstrip("s")) / float(r["requests"]) * 1e6
+             for r in rows if r["peer"] == peer and float(r["requests"]) > 0]
+    print(f"  {peer}: " + " / ".join(f"{c:.1f}" for c in cells))
+PY
