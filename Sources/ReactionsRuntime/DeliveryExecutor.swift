@@ -11,6 +11,7 @@ struct RevisionContext: Sendable {
     let reactions: [String: Reaction]
     /// The secrets each reaction needs, checked before every attempt.
     let secretNames: [String: [String]]
+    let services: ServiceIndex
 
     init(_ revision: Revision) {
         number = revision.info.number
@@ -18,6 +19,7 @@ struct RevisionContext: Sendable {
         scripts = revision.scripts
         reactions = Dictionary(config.reactions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         secretNames = SecretAudit.namesByReaction(in: config)
+        services = ServiceIndex(config.services)
     }
 }
 
@@ -54,7 +56,7 @@ struct DeliveryExecutor: Sendable {
             return .notStarted(number, startedAt: startedAt, "secret \(missing.joined(separator: ", ")) is not available on this server; provide it in the environment or the secrets dir")
         }
         let resolver = secrets
-        let context = TemplateContext(variables: EventVariables.make(envelope: delivery.envelope, config: revision.config, reaction: reaction.name,
+        let context = TemplateContext(variables: EventVariables.make(envelope: delivery.envelope, services: revision.services, reaction: reaction.name,
                                                                      delivery: (delivery.id, number)),
                                       secret: { resolver.value($0) })
         switch reaction.action {

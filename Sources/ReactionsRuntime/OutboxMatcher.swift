@@ -27,11 +27,12 @@ public enum OutboxMatcher {
 
     static func make(_ index: ReactionIndex, config: Config) -> ReactionMatcher? {
         guard !index.reactions.isEmpty else { return nil }
+        let services = ServiceIndex(config.services)
         return ReactionMatcher(
             mayFire: { type, service, endpoint in index.hasCandidates(type: type, service: service, endpoint: endpoint) },
             fire: { envelope in
                 guard (envelope["chaindepth"]?.intValue ?? 0) < maximumChainDepth else { return [] }
-                let context = TemplateContext(variables: EventVariables.make(envelope: envelope, config: config))
+                let context = TemplateContext(variables: EventVariables.make(envelope: envelope, services: services))
                 return index.firingIndexes(envelope: envelope, context: context).map { index.reactions[$0].name }
             })
     }

@@ -150,3 +150,26 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct EventVariablesTests {
+    @Test func theDeclaredServiceIsFoundTheSameWayByIndexAndByScan() throws {
+        var config = Config()
+        let here = SourceLocation(file: "services.json", position: SourcePosition(line: 1, column: 1), pointer: .root)
+        config.services = (0..<50).map { Service(name: "svc-\($0)", aliases: ["alias-\($0)"], owner: "team-\($0 % 3)",
+                                                 description: "service \($0)", location: here) }
+        let envelope = CloudEvent(id: "e", source: "/endpoints/ci", type: "deploy.succeeded", time: "2026-01-01T00:00:00.000Z",
+                                  subject: "svc-42", data: .object(["service": .string("alias-42")]),
+                                  service: "svc-42", environment: "Production", endpoint: "ci").envelope
+        let scanned = EventVariables.make(envelope: envelope, config: config)
+        let indexed = EventVariables.make(envelope: envelope, services: ServiceIndex(config.services))
+        #expect(scanned == indexed)
+        let context = TemplateContext(variables: indexed)
+        #expect(try Template(parsing: "#{service.name} #{service.owner} #{service.description}").render(context, for: .text)
+                == "svc-42 team-0 service 42")
+        // An undeclared service (a suggestion) has no `service` root in either.
+        let unknown = CloudEvent(id: "e", source: "/endpoints/ci", type: "deploy.succeeded", time: "2026-01-01T00:00:00.000Z",
+                                 subject: "mystery", data: .object([:]), service: "mystery").envelope
+        #expect(EventVariables.make(envelope: unknown, services: ServiceIndex(config.services))["service"] == nil)
+        #expect(EventVariables.make(envelope: unknown, config: config)["service"] == nil)
+    }
+}

@@ -7,7 +7,18 @@ public enum EventVariables {
     static let eventKeys = ["id", "type", "source", "time", "subject", "service", "environment", "endpoint", "causationid", "chaindepth"]
 
     /// `envelope` is the stored CloudEvents envelope; `config` supplies the declared service.
+    /// For one-off uses (simulate, previews): it looks the service up by scanning.
     public static func make(envelope: JSON, config: Config, reaction: String? = nil, delivery: (id: String, attempt: Int)? = nil) -> JSON {
+        make(envelope: envelope, service: { name in config.services.first { $0.name == name } }, reaction: reaction, delivery: delivery)
+    }
+
+    /// The same with the revision's `ServiceIndex`: what matching and delivery use, once per
+    /// event and attempt, where a scan of thousands of services cost more than the rest.
+    public static func make(envelope: JSON, services: ServiceIndex, reaction: String? = nil, delivery: (id: String, attempt: Int)? = nil) -> JSON {
+        make(envelope: envelope, service: services.service(named:), reaction: reaction, delivery: delivery)
+    }
+
+    private static func make(envelope: JSON, service lookup: (String) -> Service?, reaction: String?, delivery: (id: String, attempt: Int)?) -> JSON {
         let members = envelope.objectMembers ?? []
         var event: [JSON.Member] = []
         event.reserveCapacity(eventKeys.count)
@@ -23,7 +34,7 @@ public enum EventVariables {
         if EventType.deployTypes.contains(type) {
             roots.append(JSON.Member("deploy", data))
             roots.append(JSON.Member("payload", data))
-            if let name = serviceName, let service = config.services.first(where: { $0.name == name }) {
+            if let name = serviceName, let service = lookup(name) {
                 roots.append(JSON.Member("service", .object([JSON.Member("name", .string(service.name)),
                                                              JSON.Member("owner", service.owner.map(JSON.string) ?? .null),
                                                              JSON.Member("description", service.description.map(JSON.string) ?? .null)])))

@@ -49,6 +49,7 @@ for size in sizes.isEmpty ? [10_000, 100_000] : sizes {
     let c = config(reactions: size, services: services)
     let start = DispatchTime.now().uptimeNanoseconds
     let index = ReactionIndex(config: c)
+    let catalog = ServiceIndex(c.services)
     let build = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     var rng = SplitMix64(state: 11)
     var timings: [Double] = []
@@ -60,7 +61,7 @@ for size in sizes.isEmpty ? [10_000, 100_000] : sizes {
                                                  "commit": .object(["branch": .string(rng.next() % 2 == 0 ? "release/1" : "main")])]),
                                   service: service, environment: "Production", endpoint: "ci").envelope
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let context = TemplateContext(variables: EventVariables.make(envelope: envelope, config: c))
+        let context = TemplateContext(variables: EventVariables.make(envelope: envelope, services: catalog))
         fired += index.firingIndexes(envelope: envelope, context: context).count
         timings.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1000)
     }
