@@ -32,8 +32,7 @@ public final class DeployRecord: Sendable {
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
-        let members = payload.raw.objectMembers ?? []
-        let (text, ranges) = JSONWriter.compactObject(members)
+        let data = (payload.raw.objectMembers ?? []).filter { !Self.isComputedData($0.key) }
         eventID = EventID.make()
         let service = serviceName ?? payload.service
         let event = CloudEvent(id: eventID, source: "/endpoints/\(endpoint)", type: payload.status.eventType, time: receivedAt,
@@ -43,18 +42,12 @@ public final class DeployRecord: Sendable {
         // `…,"data":null}` → `…,"data":` : the writer appends the data object.
         head.removeLast("null}".count)
         envelopeHead = head
-        var tail: [UInt8] = []
-        tail.reserveCapacity(text.count)
-        for (member, range) in zip(members, ranges) where !Self.isComputedData(member.key) {
-            if !tail.isEmpty { tail.append(UInt8(ascii: ",")) }
-            tail.append(contentsOf: text[range])
-        }
-        tail.append(UInt8(ascii: "}"))
-        dataTail = String(decoding: tail, as: UTF8.self)
+        // `{…}` → `…}`: the writer puts the computed members in front.
+        dataTail = String(decoding: JSONWriter(style: .compact).bytes(.object(data)).dropFirst(), as: UTF8.self)
         if let matcher, matcher.mayFire(payload.status.eventType, service, endpoint) {
             var attributes = envelope.objectMembers ?? []
             attributes.removeAll { $0.key == "data" }
-            matchable = (attributes, members.filter { !Self.isComputedData($0.key) })
+            matchable = (attributes, data)
         } else {
             matchable = nil
         }

@@ -30,7 +30,7 @@ public struct JSONWriter: Sendable {
         out.append(contentsOf: repeatElement(32, count: n))
     }
 
-    func write(_ value: JSON, into out: inout [UInt8], indent: Int) {
+    private func write(_ value: JSON, into out: inout [UInt8], indent: Int) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -89,26 +89,6 @@ public struct JSONWriter: Sendable {
             indentation(indent, into: &out)
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// The compact text of an object and the byte range of each member (`"key":value`), so
-    /// that a caller can also cut members out of it without serialising twice.
-    public static func compactObject(_ members: [JSON.Member]) -> (bytes: [UInt8], members: [Range<Int>]) {
-        let writer = JSONWriter(style: .compact)
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(512)
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(members.count)
-        for (i, m) in members.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            let start = out.count
-            writeString(m.key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            writer.write(m.value, into: &out, indent: 0)
-            ranges.append(start..<out.count)
-        }
-        out.append(UInt8(ascii: "}"))
-        return (out, ranges)
     }
 
     /// Escapes per RFC 8259; `/` is left alone, non-ASCII is written as UTF-8, and
