@@ -30,6 +30,8 @@ struct DeployEndpointHandler {
                                   receivedAt: Timestamp.now(), revision: routes.revision, matcher: routes.matcher)
         let metrics = runtime.metrics
         let log = runtime.log
+        // The answer needs only the name: capturing the whole payload retained all of it.
+        let service = payload.service
         runtime.writer.submit(record) { result in
             switch result {
             case .success(.duplicate):
@@ -39,7 +41,7 @@ struct DeployEndpointHandler {
                 if case .updated = outcome { metrics.deployRecorded(result: "updated") }
                 if matched == nil {
                     metrics.deployRecorded(result: "no_service_found")
-                    respond(.json(.accepted, Self.noServiceFound(payload.service)))
+                    respond(.json(.accepted, Self.noServiceFound(service)))
                 } else {
                     metrics.deployRecorded(result: "ok")
                     respond(Self.okResponse)
