@@ -41,6 +41,13 @@ final class RouteTable: Sendable {
         matcher = OutboxMatcher.make(reactions, config: config)
     }
 
+    /// The deploy endpoint at `/integrations/deploy/<id>`. Ids are UUIDs, which some tools
+    /// print in capitals: a capitalised id is the same endpoint, for its body limit and for
+    /// its handler alike.
+    func deployEndpoint(id: String) -> Endpoint? {
+        deploysByID[id] ?? deploysByID[id.lowercased()]
+    }
+
     convenience init(revision: Revision, secretAvailable: (String) -> Bool) {
         let (config, _) = revision.document.config()
         let missing = Set(SecretAudit.uses(in: config).map(\.name)).filter { !secretAvailable($0) }.sorted()

@@ -20,7 +20,7 @@ struct RuntimeHandler: HTTPHandler {
         let routes = runtime.routes
         let path = head.path
         if let id = Self.deployID(in: path) {
-            return routes.deploysByID[id]?.maxBodyBytes
+            return routes.deployEndpoint(id: id)?.maxBodyBytes
         }
         return routes.webhooksByPath[String(path)]?.maxBodyBytes
     }
@@ -43,7 +43,7 @@ struct RuntimeHandler: HTTPHandler {
         }
         if let id = Self.deployID(in: path) {
             let route = "/integrations/deploy/:id"
-            guard let deploy = routes.deploysByID[id] ?? routes.deploysByID[id.lowercased()] else {
+            guard let deploy = routes.deployEndpoint(id: id) else {
                 return finish(route)(.problem(.notFound, "Not Found", "no deploy integration exists at this URL; check the endpoint id (`reactions endpoints`)"))
             }
             guard request.method == "POST" else {

@@ -58,6 +58,22 @@ import ReactionsCore
         #expect(suggestions.stdout.contains("not_found_alias  1 deploy"))
     }
 
+    @Test func aDeployEndpointsBodyLimitHoldsWhateverCaseItsIdIsWrittenIn() async throws {
+        let cli = try CLI()
+        try cli.writeConfig(#"""
+            "services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}],
+            "endpoints": [{"name": "ci-deploys", "kind": "deploy", "max_body_bytes": 64}]
+            """#)
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config])
+        let id = try cli.deployEndpointID()
+        for written in [id, id.uppercased()] {
+            let tooLarge = try await server.request("POST", "/integrations/deploy/\(written)", body: deployBody())
+            #expect(tooLarge.status == 413, "\(written): \(tooLarge.status)")
+        }
+        let small = #"{"service": "shopping_cart"}"#
+        #expect(try await server.request("POST", "/integrations/deploy/\(id.uppercased())", body: small).status == 400)
+    }
+
     @Test func healthReadinessMetricsAndAdminAPI() async throws {
         let cli = try prepared()
         let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["REACTIONS_ADMIN_TOKEN": "admin-secret-token"])
