@@ -25,6 +25,14 @@ public enum OutboxMatcher {
         return listens ? make(document.config().0) : nil
     }
 
+    /// The same for a config already decoded.
+    public static func forConfigApplied(_ config: Config) -> ReactionMatcher? {
+        let listens = config.reactions.contains { reaction in
+            reaction.trigger.events.contains { EventType.matches(pattern: $0, type: EventType.configApplied) }
+        }
+        return listens ? make(config) : nil
+    }
+
     static func make(_ index: ReactionIndex, config: Config) -> ReactionMatcher? {
         guard !index.reactions.isEmpty else { return nil }
         let services = ServiceIndex(config.services)

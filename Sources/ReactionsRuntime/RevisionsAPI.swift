@@ -52,12 +52,12 @@ struct RevisionsAPI {
             return HTTPResponse.problem(.badRequest, "Invalid Commit", error.description)
         }
         // The document must decode as the runtime will read it; a local apply checks the same.
-        let problems = commit.document.config().1.filter { $0.severity == .error }
-        if let first = problems.first { return .problem(.badRequest, "Invalid Document", first.message) }
+        let (config, diagnostics) = commit.document.config()
+        if let first = diagnostics.first(where: { $0.severity == .error }) { return .problem(.badRequest, "Invalid Document", first.message) }
         do {
-            let info = try runtime.commit(commit, expectedBase: expected)
+            let info = try runtime.commit(commit, config: config, expectedBase: expected)
             runtime.log.event("revision applied through the admin API", ["revision": .int(info.number), "by": .string(info.createdBy)])
-            return .json(HTTPStatus(201, "Created"), RevisionWire.json(info).compactText)
+            return .json(.created, RevisionWire.json(info).compactText)
         } catch .stale(let e, let a) {
             return .problem(.conflict, "Stale Plan", StoreError.stale(expected: e, actual: a).description)
         } catch {

@@ -49,8 +49,13 @@ final class RouteTable: Sendable {
     }
 
     convenience init(revision: Revision, secretAvailable: (String) -> Bool) {
-        let (config, _) = revision.document.config()
+        self.init(revision: revision.info.number, hash: revision.info.hash, config: revision.document.config().0,
+                  secretAvailable: secretAvailable)
+    }
+
+    /// For a revision whose config is already decoded (one just committed through the API).
+    convenience init(revision: Int, hash: String, config: Config, secretAvailable: (String) -> Bool) {
         let missing = Set(SecretAudit.uses(in: config).map(\.name)).filter { !secretAvailable($0) }.sorted()
-        self.init(revision: revision.info.number, hash: revision.info.hash, config: config, missingSecrets: missing)
+        self.init(revision: revision, hash: hash, config: config, missingSecrets: missing)
     }
 }

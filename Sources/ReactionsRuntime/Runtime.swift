@@ -108,12 +108,14 @@ public final class Runtime: Sendable {
         try stateStore.withLock { s throws(StoreError) in try s.revision(number) }
     }
 
-    /// Commits a revision sent by `apply --server` and serves it at once.
-    func commit(_ commit: RevisionCommit, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
+    /// Commits a revision sent by `apply --server` and serves it at once. `config` is its
+    /// document, decoded once by the caller (which validated it): the matcher and the new
+    /// route table are built from it rather than by decoding the document twice more.
+    func commit(_ commit: RevisionCommit, config: Config, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
         var commit = commit
-        commit.matcher = OutboxMatcher.forConfigApplied(commit.document)
+        commit.matcher = OutboxMatcher.forConfigApplied(config)
         let info = try stateStore.withLock { s throws(StoreError) in try s.commit(commit, expectedBase: expectedBase) }
-        reload()
+        serve(RouteTable(revision: info.number, hash: info.hash, config: config, secretAvailable: secrets.isAvailable))
         dispatcher.wake()
         return info
     }
@@ -151,13 +153,7 @@ public final class Runtime: Sendable {
                 recheckSecrets()
                 return false
             }
-            let secrets = self.secrets
-            let table = RouteTable(revision: revision, secretAvailable: secrets.isAvailable)
-            current.withLock { $0 = table }
-            missingSecrets.withLock { $0 = table.missingSecrets }
-            metrics.setRevision(table.revision, ready: readiness().0)
-            log.event("serving revision", ["revision": .int(table.revision), "hash": .string(String(table.hash.prefix(12))),
-                                           "deploy_endpoints": .int(table.deploysByID.count)])
+            serve(RouteTable(revision: revision, secretAvailable: secrets.isAvailable))
             return true
         } catch {
             loadError.withLock { $0 = error.description }
@@ -165,6 +161,15 @@ public final class Runtime: Sendable {
             log.event("cannot load the applied revision", ["error": .string(error.description)], level: "error")
             return false
         }
+    }
+
+    /// Swaps in a new route table: requests routed from now on use it.
+    private func serve(_ table: RouteTable) {
+        current.withLock { $0 = table }
+        missingSecrets.withLock { $0 = table.missingSecrets }
+        metrics.setRevision(table.revision, ready: readiness().0)
+        log.event("serving revision", ["revision": .int(table.revision), "hash": .string(String(table.hash.prefix(12))),
+                                       "deploy_endpoints": .int(table.deploysByID.count)])
     }
 
     private func recheckSecrets() {

@@ -132,6 +132,26 @@ import ReactionsCore
         #expect(got.first.map { String(decoding: $0.body, as: UTF8.self) } == #"{"revision":1,"by":"tester"}"#)
     }
 
+    @Test func anApplyThroughTheServerFiresConfigAppliedReactionsThere() async throws {
+        let receiver = try Receiver()
+        defer { receiver.stop() }
+        let cli = try CLI()
+        let reaction = httpReaction("announce", url: receiver.url + "/applied", events: #"["config.applied"]"#,
+                                    body: ##"{"revision": "#{revision.number}"}"##)
+        try cli.writeConfig(Self.services + ", \"reactions\": [" + reaction + "]")
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["REACTIONS_APPLY_TOKEN": "apply-tok"])
+        defer { _ = server.stop() }
+        #expect(try await receiver.wait(for: 1).count == 1)
+        // The CLI sends no matcher; the serve that stores the revision decides what fires.
+        try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}, {"name": "search"}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#
+                            + ", \"reactions\": [" + reaction + "]")
+        let applied = try cli.run(["apply", "--config", cli.config, "--server", "http://127.0.0.1:\(server.port)", "--auto-approve"],
+                                  env: ["REACTIONS_TOKEN": "apply-tok"])
+        #expect(applied.code == 0, "\(applied)")
+        let got = try await receiver.wait(for: 2)
+        #expect(got.map { String(decoding: $0.body, as: UTF8.self) } == [#"{"revision":1}"#, #"{"revision":2}"#])
+    }
+
     @Test func anIntegrationReactionSendsTheCatalogsRequestWithTheSecretResolvedAtUse() async throws {
         let receiver = try Receiver()
         defer { receiver.stop() }

@@ -76,11 +76,13 @@ struct ApplyCommand: Command {
 
     static func commit(_ plan: Plan, store: any StateStore, source: String, terminal: Terminal, quiet: Bool = false) throws(CLIError) -> Int32 {
         let document = Planner.finalize(plan.desired)
+        // Which reactions `config.applied` fires is decided where the revision is stored: a
+        // serve behind --server builds its own matcher from the document it receives.
+        let matcher = store is RemoteStateStore ? nil : OutboxMatcher.forConfigApplied(document)
         let info = try StateInput.call {
             () throws(StoreError) -> RevisionInfo in
             try store.commit(RevisionCommit(document: document, scripts: plan.scripts, createdBy: Paths.actor(terminal.environment),
-                                            source: source, summary: plan.summary,
-                                            matcher: OutboxMatcher.forConfigApplied(document)),
+                                            source: source, summary: plan.summary, matcher: matcher),
                              expectedBase: plan.base?.number)
         }
         let s = plan.summary
