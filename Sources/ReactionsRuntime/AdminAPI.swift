@@ -29,9 +29,7 @@ struct AdminAPI {
     }
 
     func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let presented = request.headers["authorization"].flatMap { value -> String? in
-            value.lowercased().hasPrefix("bearer ") ? String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
-        }
+        let presented = Self.bearerToken(request.headers)
         let caller: Caller
         if let presented, presented.hasPrefix(ScopedToken.prefix) {
             guard let claims = runtime.tokens.verify(presented, now: Int64(Date().timeIntervalSince1970)) else { return respond(unauthorized()) }
@@ -166,6 +164,24 @@ struct AdminAPI {
         } catch {
             return HTTPResponse.problem(.internalServerError, "Internal Server Error", error.description)
         }
+    }
+
+    /// The token of an `Authorization: Bearer …` header.
+    static func bearerToken(_ headers: HTTPHeaders) -> String? {
+        headers["authorization"].flatMap { value -> String? in
+            value.lowercased().hasPrefix("bearer ") ? String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
+        }
+    }
+
+    /// A committed revision carries the whole normalized config (4.6 MB at 10k reactions),
+    /// far over the server's 1 MiB default. Only a request whose token may apply gets this
+    /// room, decided from its head, so anyone else is still refused before a byte is read.
+    static let revisionBodyLimit = 64 << 20
+
+    func bodyLimit(for head: HTTPRequestHead) -> Int? {
+        guard head.method == "POST", head.path == "/api/v1/revisions", let token = Self.bearerToken(head.headers),
+              let scope = runtime.adminTokens.scope(of: token), scope >= .apply else { return nil }
+        return Self.revisionBodyLimit
     }
 
     /// The scope each route needs.

@@ -22,7 +22,8 @@ struct RuntimeHandler: HTTPHandler {
         if let id = Self.deployID(in: path) {
             return routes.deployEndpoint(id: id)?.maxBodyBytes
         }
-        return routes.webhooksByPath[String(path)]?.maxBodyBytes
+        if let webhook = routes.webhooksByPath[String(path)] { return webhook.maxBodyBytes }
+        return AdminAPI(runtime: runtime).bodyLimit(for: head)
     }
 
     func handle(_ request: HTTPRequest, context: RequestContext, respond: @escaping @Sendable (HTTPResponse) -> Void) {

@@ -59,4 +59,43 @@ import ReactionsCore
         #expect(noop.code == 0 && noop.stdout.contains("No changes"), "\(noop)")
         #expect(try cli.run(["plan", "--config", cli.config, "--server", url, "--state", cli.state], env: ["REACTIONS_TOKEN": "plan-tok-2"]).code == 1)
     }
+
+    @Test func aConfigOverTheDefaultBodyLimitAppliesThroughTheServer() async throws {
+        let cli = try CLI()
+        try cli.writeConfig(#""services": [{"name": "shopping-cart"}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: Self.tokens)
+        defer { _ = server.stop() }
+        // About 2 MB of normalized document: over the 1 MiB every other request gets.
+        let reactions = (0..<5_000).map { i in
+            ##"{"name": "mark-\##(i)", "when": {"events": ["deploy.succeeded"], "filter": {"environment": "env-\##(i)"}}, "then": {"http": {"method": "POST", "url": "https://monitor.example.com/annotations/\##(i)", "body": {"text": "#{deploy.service} reached env-\##(i)", "tags": ["deploy", "reactions"]}}}}"##
+        }
+        try cli.writeConfig(#""services": [{"name": "shopping-cart"}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}], "reactions": ["#
+                            + reactions.joined(separator: ",\n") + "]")
+        let url = "http://127.0.0.1:\(server.port)"
+        let applied = try cli.run(["apply", "--config", cli.config, "--server", url, "--auto-approve"], env: ["REACTIONS_TOKEN": "apply-tok-3"])
+        #expect(applied.code == 0 && applied.stdout.contains("Revision 2"), "\(applied.stderr)")
+        // Without a token that may apply, the same size is refused from the head alone.
+        for authorization in ["Authorization: Bearer plan-tok-2\r\n", ""] {
+            let head = "POST /api/v1/revisions HTTP/1.1\r\nHost: x\r\n\(authorization)Content-Length: \(2 << 20)\r\n\r\n"
+            #expect(try Self.statusLine(port: server.port, sending: head).contains(" 413 "), "\(authorization)")
+        }
+    }
+
+    /// Sends `bytes` on a fresh connection and returns the first line of the answer.
+    static func statusLine(port: Int, sending bytes: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+        _ = bytes.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return String(decoding: buffer.prefix(max(0, n)), as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
+    }
 }
