@@ -10,7 +10,7 @@ public enum OutboxMatcher {
 
     /// nil when the config has no enabled reactions.
     public static func make(_ config: Config) -> ReactionMatcher? {
-        make(ReactionIndex(config: config), config: config)
+        make(ReactionIndex(config: config), services: ServiceIndex(config.services))
     }
 
     /// The matcher for the `config.applied` event a commit raises, built only when some
@@ -33,9 +33,9 @@ public enum OutboxMatcher {
         return listens ? make(config) : nil
     }
 
-    static func make(_ index: ReactionIndex, config: Config) -> ReactionMatcher? {
+    /// From the indexes a route table already built for the revision.
+    static func make(_ index: ReactionIndex, services: ServiceIndex) -> ReactionMatcher? {
         guard !index.reactions.isEmpty else { return nil }
-        let services = ServiceIndex(config.services)
         return ReactionMatcher(
             mayFire: { type, service, endpoint in index.hasCandidates(type: type, service: service, endpoint: endpoint) },
             fire: { envelope in

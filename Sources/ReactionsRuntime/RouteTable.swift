@@ -38,7 +38,7 @@ final class RouteTable: Sendable {
         reactions = ReactionIndex(config: config)
         services = ServiceIndex(config.services)
         self.missingSecrets = missingSecrets
-        matcher = OutboxMatcher.make(reactions, config: config)
+        matcher = OutboxMatcher.make(reactions, services: services)
     }
 
     /// The deploy endpoint at `/integrations/deploy/<id>`. Ids are UUIDs, which some tools
