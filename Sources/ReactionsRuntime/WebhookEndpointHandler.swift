@@ -13,7 +13,6 @@ struct WebhookEndpointHandler {
     static let keptHeaders = ["content-type", "user-agent", "x-github-event", "x-github-delivery", "x-gitlab-event",
                               "x-request-id", "webhook-id", "webhook-timestamp"]
 
-
     func handle(_ request: HTTPRequest, endpoint: Endpoint, routes: RouteTable, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         guard request.method == "POST" else {
             var response = HTTPResponse.problem(.methodNotAllowed, "Method Not Allowed", "webhooks are received with POST")
@@ -43,7 +42,7 @@ struct WebhookEndpointHandler {
                                time: Timestamp.now(), subject: nil,
                                data: .object(["payload": payload, "query": queryJSON, "headers": .object(headers)]), endpoint: endpoint.name)
         let record = ReceivedEvent(event: event, endpoint: endpoint.name, messageID: messageID, receivedAtSeconds: now,
-                                        revision: routes.revision, matcher: routes.matcher)
+                                   revision: routes.revision, matcher: routes.matcher)
         let log = runtime.log
         runtime.writer.submit(record) { result in
             switch result {

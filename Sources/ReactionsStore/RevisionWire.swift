@@ -8,9 +8,15 @@ public enum RevisionWire {
         .object([
             .init("number", .int(info.number)), .init("hash", .string(info.hash)), .init("created_at", .string(info.createdAt)),
             .init("created_by", .string(info.createdBy)), .init("source", .string(info.source)),
-            .init("summary", .object([.init("add", .int(info.summary.add)), .init("change", .int(info.summary.change)),
-                                      .init("destroy", .int(info.summary.destroy))])),
+            // The store keeps no replace count for past revisions, so none is shown for them.
+            .init("summary", summaryJSON(info.summary, replace: false)),
         ])
+    }
+
+    static func summaryJSON(_ s: Plan.Summary, replace: Bool) -> JSON {
+        var members: [JSON.Member] = [.init("add", .int(s.add)), .init("change", .int(s.change)), .init("destroy", .int(s.destroy))]
+        if replace { members.append(.init("replace", .int(s.replace))) }
+        return .object(members)
     }
 
     public static func info(_ json: JSON) -> RevisionInfo? {
@@ -44,8 +50,7 @@ public enum RevisionWire {
             .init("document", commit.document.json),
             .init("scripts", .sortedObject(commit.scripts.mapValues { .string(Base64.encode($0)) })),
             .init("created_by", .string(commit.createdBy)), .init("source", .string(commit.source)),
-            .init("summary", .object([.init("add", .int(commit.summary.add)), .init("change", .int(commit.summary.change)),
-                                      .init("destroy", .int(commit.summary.destroy)), .init("replace", .int(commit.summary.replace))])),
+            .init("summary", summaryJSON(commit.summary, replace: true)),
         ])
     }
 
