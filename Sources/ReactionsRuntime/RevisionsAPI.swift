@@ -8,9 +8,19 @@ import ReactionsStore
 struct RevisionsAPI {
     let runtime: Runtime
 
-    /// `GET /api/v1/state`, `/api/v1/revisions/<n>`, `/api/v1/secrets?names=A,B`; nil for other paths.
+    /// `GET /api/v1/state`, `/api/v1/revisions[?limit=N]`, `/api/v1/revisions/<n>`,
+    /// `/api/v1/secrets?names=A,B`; nil for other paths.
     func read(_ request: HTTPRequest) throws(StoreError) -> HTTPResponse? {
         let path = request.path
+        if path == "/api/v1/revisions" {
+            // Newest first, without documents: what `state history` shows.
+            var limit: Int? = nil
+            if let text = QueryString.parse(request.head.query ?? "")["limit"] {
+                guard let n = Int(text), n > 0 else { return .problem(.badRequest, "Limit Error", "limit must be a positive number") }
+                limit = n
+            }
+            return .json(.ok, JSON.array(try runtime.history(limit: limit).map { RevisionWire.json($0) }).compactText)
+        }
         if path == "/api/v1/state" {
             let routes = runtime.routes
             let head = try runtime.head()

@@ -108,6 +108,10 @@ public final class Runtime: Sendable {
         try stateStore.withLock { s throws(StoreError) in try s.revision(number) }
     }
 
+    func history(limit: Int?) throws(StoreError) -> [RevisionInfo] {
+        try stateStore.withLock { s throws(StoreError) in try s.history(limit: limit) }
+    }
+
     /// Commits a revision sent by `apply --server` and serves it at once. `config` is its
     /// document, decoded once by the caller (which validated it): the matcher and the new
     /// route table are built from it rather than by decoding the document twice more.

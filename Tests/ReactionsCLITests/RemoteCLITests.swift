@@ -58,6 +58,18 @@ import ReactionsCore
         let noop = try cli.run(["apply", "--config", cli.config, "--server", url, "--auto-approve"], env: ["REACTIONS_TOKEN": "apply-tok-3"])
         #expect(noop.code == 0 && noop.stdout.contains("No changes"), "\(noop)")
         #expect(try cli.run(["plan", "--config", cli.config, "--server", url, "--state", cli.state], env: ["REACTIONS_TOKEN": "plan-tok-2"]).code == 1)
+
+        // The server's history and revisions, read like a local state file's.
+        let history = try cli.run(["state", "history", "--server", url, "--format", "json"], env: ["REACTIONS_TOKEN": "read-tok-1"])
+        let localHistory = try cli.run(["state", "history", "--state", cli.state, "--format", "json"])
+        #expect(history.code == 0 && history.stdout == localHistory.stdout, "\(history)")
+        let newest = try cli.run(["state", "history", "--server", url, "--limit", "1"], env: ["REACTIONS_TOKEN": "read-tok-1"])
+        #expect(newest.stdout.contains("apply remote.plan") && !newest.stdout.contains("serve --config"), "\(newest)")
+        let shown = try cli.run(["state", "show", "1", "--server", url, "--format", "json"], env: ["REACTIONS_TOKEN": "plan-tok-2"])
+        #expect(shown.code == 0, "\(shown)")
+        #expect(try JSONParser.value(shown.stdout)["revision"]?["number"] == .int(1))
+        let rollback = try cli.run(["state", "rollback", "1", "--server", url], env: ["REACTIONS_TOKEN": "apply-tok-3"])
+        #expect(rollback.code != 0 && rollback.stderr.contains("local state file"), "\(rollback)")
     }
 
     @Test func aConfigOverTheDefaultBodyLimitAppliesThroughTheServer() async throws {

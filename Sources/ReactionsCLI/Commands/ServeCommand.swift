@@ -32,7 +32,7 @@ struct ServeCommand: Command {
         their declared paths, GET /healthz, GET /readyz, GET /metrics (Prometheus), and the admin
         API, disabled unless one of these bearer tokens is set, each scope including the ones
         before it: REACTIONS_READ_TOKEN (GET /api/v1/deploys, suggestions, events, state,
-        deliveries, deliveries/<id>), REACTIONS_PLAN_TOKEN (revisions and secret names, for
+        revisions, deliveries, deliveries/<id>), REACTIONS_PLAN_TOKEN (revisions and secret names, for
         `plan --server`), REACTIONS_APPLY_TOKEN (POST /api/v1/revisions, for `apply --server`),
         REACTIONS_ADMIN_TOKEN (also POST /api/v1/events and /api/v1/deliveries/<id>/redeliver).
         """)

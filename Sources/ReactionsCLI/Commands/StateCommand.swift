@@ -5,10 +5,10 @@ struct StateCommand: Command {
     static let spec = CommandSpec(
         name: "state",
         summary: "Inspect revisions of the running state, or roll back to one.",
-        usage: ["state show [REVISION] [--state FILE] [--format text|json]",
-                "state history [--state FILE] [--limit N] [--format text|json]",
+        usage: ["state show [REVISION] [--state FILE | --server URL] [--format text|json]",
+                "state history [--state FILE | --server URL] [--limit N] [--format text|json]",
                 "state rollback REVISION [--state FILE] [--auto-approve]"],
-        options: [Paths.stateOption,
+        options: [Paths.stateOption, StateInput.serverOption,
                   .init(name: "format", value: "FORMAT", help: "text (default) or json.", allowed: ["text", "json"]),
                   .init(name: "limit", value: "N", help: "history: show at most N revisions."),
                   .init(name: "auto-approve", value: nil, help: "rollback: do not ask."),
@@ -18,6 +18,10 @@ struct StateCommand: Command {
         normalized document itself. history lists revisions newest first. rollback N writes a
         new revision whose content is revision N's (history is never rewritten), after showing
         the plan and asking, like apply.
+
+        show and history also read a running serve's state with --server URL (token in
+        REACTIONS_TOKEN: read scope for history, plan scope for show). rollback needs the
+        revision's scripts, which only a local state file holds.
         """,
         maxPositionals: 2)
 
@@ -26,9 +30,16 @@ struct StateCommand: Command {
             throw CLIError.usage("state needs a subcommand: show, history or rollback", command: "state")
         }
         let path = Paths.state(args, terminal.environment)
+        let remote = try StateInput.remote(args, terminal.environment, command: "state")
+        if remote != nil && sub == "rollback" {
+            throw CLIError.usage("rollback works on a local state file (--state): it needs the revision's scripts", command: "state")
+        }
+        var store: (any StateStore)? = remote
+        if remote == nil { store = try StateInput.openIfPresent(path) }
+        let place = remote?.client.baseURL ?? path
         switch sub {
-        case "show": return try show(args, path: path, terminal)
-        case "history": return try history(args, path: path, terminal)
+        case "show": return try show(args, store: store, place: place, terminal)
+        case "history": return try history(args, store: store, terminal)
         case "rollback": return try rollback(args, path: path, terminal)
         default:
             throw CLIError.usage("unknown subcommand \"\(sub)\"; use show, history or rollback", command: "state")
@@ -41,9 +52,9 @@ struct StateCommand: Command {
         return n
     }
 
-    static func show(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        guard let store = try StateInput.openIfPresent(path) else {
-            throw CLIError(message: "there is no state at \(path) yet; run `reactions apply` first")
+    static func show(_ args: Arguments, store: (any StateStore)?, place: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        guard let store else {
+            throw CLIError(message: "there is no state at \(place) yet; run `reactions apply` first")
         }
         let revision: Revision
         if let n = try revisionNumber(args.positionals.dropFirst().first) {
@@ -52,7 +63,7 @@ struct StateCommand: Command {
             }
             revision = r
         } else {
-            guard let r = try StateInput.head(store) else { throw CLIError(message: "the state at \(path) has no revision yet") }
+            guard let r = try StateInput.head(store) else { throw CLIError(message: "the state at \(place) has no revision yet") }
             revision = r
         }
         if args.value("format") == "json" {
@@ -78,13 +89,13 @@ struct StateCommand: Command {
         return ExitCode.ok
     }
 
-    static func history(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
+    static func history(_ args: Arguments, store: (any StateStore)?, _ terminal: Terminal) throws(CLIError) -> Int32 {
         var limit: Int? = nil
         if let text = args.value("limit") {
             guard let n = Int(text), n > 0 else { throw CLIError.usage("--limit must be a positive number", command: "state") }
             limit = n
         }
-        let revisions = try StateInput.openIfPresent(path).map { store throws(CLIError) in
+        let revisions = try store.map { store throws(CLIError) in
             try StateInput.call { () throws(StoreError) in try store.history(limit: limit) }
         } ?? []
         if args.value("format") == "json" {

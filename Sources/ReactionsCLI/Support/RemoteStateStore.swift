@@ -44,8 +44,11 @@ struct RemoteStateStore: StateStore {
     }
 
     func history(limit: Int?) throws(StoreError) -> [RevisionInfo] {
-        guard let head = try head() else { return [] }
-        return [head]
+        guard let list = try get("/api/v1/revisions" + (limit.map { "?limit=\($0)" } ?? ""))?.arrayValue else { return [] }
+        return try list.map { json throws(StoreError) in
+            guard let info = RevisionWire.info(json) else { throw .corrupt("the server's revision history cannot be read") }
+            return info
+        }
     }
 
     func commit(_ commit: RevisionCommit, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
