@@ -26,7 +26,8 @@ struct IntegrationExample {
                                                                                                   .init("aliases", .array([.string("shopping_cart")]))])])),
                                     .init("integrations", .array([integration])), .init("reactions", .array([reaction]))])
         let model = (try? StateDocument(json: document))?.config().0 ?? Config()
-        request = model.integrations.first.flatMap { IntegrationPreview.request(for: $0, config: model) } ?? RenderedRequest(method: "POST", url: "")
+        request = model.integrations.first.flatMap { IntegrationPreview(config: model).request(forIntegration: $0.name) }
+            ?? RenderedRequest(method: "POST", url: "")
     }
 
     static func secretName(_ template: String, _ parameter: String) -> String {

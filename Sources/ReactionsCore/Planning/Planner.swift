@@ -22,11 +22,12 @@ public struct Planner: Sendable {
                 + config.templates.map { ($0.address, $0.location) } + config.integrations.map { ($0.address, $0.location) } + config.reactions.map { ($0.address, $0.location) }),
             uniquingKeysWith: { a, _ in a })
         var changes = diff(current: current, desired: desired)
+        var preview: IntegrationPreview? = nil
         for i in changes.indices {
             changes[i].location = locations[changes[i].address]
-            if changes[i].address.kind == .integration, changes[i].action != .delete,
-               let integration = config.integration(named: changes[i].address.name) {
-                changes[i].preview = IntegrationPreview.request(for: integration, config: config)
+            if changes[i].address.kind == .integration, changes[i].action != .delete {
+                if preview == nil { preview = IntegrationPreview(config: config) }
+                changes[i].preview = preview?.request(forIntegration: changes[i].address.name)
             }
         }
         var scripts: [String: [UInt8]] = [:]

@@ -1,7 +1,20 @@
 /// What an integration sends, shown to reviewers before any event exists: its request
 /// rendered for a sample deploy, secrets as `«secret NAME»`. Plans show it for every
 /// integration they create or change; `integrations show` for each catalog entry.
-public enum IntegrationPreview {
+///
+/// Made once per config: the sample event and its variables are the same for every
+/// integration a plan shows.
+public struct IntegrationPreview {
+    let config: Config
+    let context: TemplateContext
+    let integrations: [String: Integration]
+
+    public init(config: Config) {
+        self.config = config
+        context = TemplateContext(variables: EventVariables.make(envelope: Self.sampleEvent(config: config), config: config))
+        integrations = Dictionary(config.integrations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// A deploy of the config's first service (or `shopping-cart`) to Production.
     public static func sampleEvent(config: Config) -> JSON {
         let service = config.services.first?.name ?? "shopping-cart"
@@ -17,9 +30,10 @@ public enum IntegrationPreview {
                           subject: service, data: data, service: service, environment: "Production", endpoint: "sample").envelope
     }
 
-    public static func request(for integration: Integration, config: Config) -> RenderedRequest? {
+    /// What the config's integration of that name sends; nil when it has none or it cannot render.
+    public func request(forIntegration name: String) -> RenderedRequest? {
+        guard let integration = integrations[name] else { return nil }
         let use = IntegrationAction(integration: integration.name, overrides: [:], location: integration.location)
-        let context = TemplateContext(variables: EventVariables.make(envelope: sampleEvent(config: config), config: config))
         return try? IntegrationRequest.make(use, config: config, context: context).get()
     }
 }

@@ -2,12 +2,16 @@
 enum TemplateRules {
     /// Every template in a request with where it was written.
     static func uses(_ t: ConfigTemplate) -> [(Template, SourceLocation)] {
-        var location = t.action.location
-        location.pointer = location.pointer / "url"
-        var out: [(Template, SourceLocation)] = [(t.action.url, location)]
+        var out: [(Template, SourceLocation)] = [(t.action.url, urlLocation(t))]
         out += t.action.headers.map { ($0.value, $0.location) }
         out += t.action.body?.templates ?? []
         return out
+    }
+
+    static func urlLocation(_ t: ConfigTemplate) -> SourceLocation {
+        var location = t.action.location
+        location.pointer = location.pointer / "url"
+        return location
     }
 
     static let everyEvent = Set(EventType.builtIn + ["custom"])
@@ -30,10 +34,8 @@ enum TemplateRules {
                 out.append(.error("the template \"\(template.name)\" has the name of a catalog integration", at: template.location,
                                   resource: template.address, hint: "choose another name; integrations would not know which one they mean"))
             }
-            var urlLocation = template.action.location
-            urlLocation.pointer = urlLocation.pointer / "url"
             if case .failure(let message) = URLRules.authority(of: template.action.url) {
-                out.append(.error(message.text, at: urlLocation, resource: template.address,
+                out.append(.error(message.text, at: urlLocation(template), resource: template.address,
                                   hint: "a template sends to the host its reviewers read; settings may fill in the path, query and body"))
             }
             for header in template.action.headers where CredentialHeuristics.headerLooksSensitive(name: header.name, value: header.value) {
