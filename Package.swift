@@ -25,6 +25,8 @@ let package = Package(
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),
         // Benchmarks measure, tests check: `swift run -c release MatchBenchmark`.
         .executableTarget(name: "MatchBenchmark", dependencies: ["ReactionsCore"], path: "Tests/Benchmarks/MatchBenchmark"),
+        .executableTarget(name: "IngestBenchmark", dependencies: ["HTTPServer", "ReactionsCore", "ReactionsStore", "ReactionsRuntime"],
+                          path: "Tests/Benchmarks/IngestBenchmark"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore", "HTTPServer"]),

@@ -165,10 +165,12 @@ final class SQLiteDatabase {
 final class SQLiteStatement {
     private let statement: OpaquePointer
     private let database: SQLiteDatabase
+    private let parameterCount: Int
 
     init(_ statement: OpaquePointer, database: SQLiteDatabase) {
         self.statement = statement
         self.database = database
+        parameterCount = Int(sqlite3_bind_parameter_count(statement))
     }
 
     deinit { sqlite3_finalize(statement) }
@@ -184,20 +186,32 @@ final class SQLiteStatement {
     @discardableResult
     func bind(_ values: [SQLiteValue]) throws(StoreError) -> SQLiteStatement {
         sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
+        // Binding every parameter replaces the old values; only a shorter list leaves some behind.
+        if values.count < parameterCount { sqlite3_clear_bindings(statement) }
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let rc: Int32
             switch value {
             case .null: rc = sqlite3_bind_null(statement, index)
             case .int(let v): rc = sqlite3_bind_int64(statement, index, Int64(v))
-            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, Self.transient)
+            case .text(let s): rc = Self.bindText(s, statement, index)
             case .blob(let bytes):
                 rc = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }
             guard rc == SQLITE_OK else { throw database.error(rc) }
         }
         return self
+    }
+
+    /// Binds the string's own UTF-8 with its length: passing a `String` as `const char *`
+    /// made a NUL-terminated copy for every value, and a NUL inside the text cut it short.
+    private static func bindText(_ text: String, _ statement: OpaquePointer, _ index: Int32) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            // An empty buffer may have no address, and a null pointer would bind NULL.
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(statement, index, "", 0, transient) }
+            return sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), transient)
+        }
     }
 
     /// Advances; true while there is a row.
@@ -216,9 +230,11 @@ final class SQLiteStatement {
 
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
 
+    /// By length, so text with a NUL inside reads back whole.
     func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: pointer)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     func blob(_ column: Int32) -> [UInt8] {

@@ -55,6 +55,25 @@ import ReactionsCore
         #expect(try copies.step() && copies.int(0) == 0)
     }
 
+    @Test func textWithANulInsideIsStoredAndReadWhole() throws {
+        let store = try SQLiteDeployStore(path: path)
+        // JSON may carry U+0000 (`\u0000`); the service column kept only "cart" before.
+        _ = try store.record([try record("cart\u{0}shadow", dedup: "nul")])
+        let listed = try #require(try store.deploys(DeployQuery()).first)
+        #expect(listed.service == "cart\u{0}shadow")
+        #expect(listed.dedupID == "nul")
+        // A statement bound again with fewer values leaves no old value behind, and empty
+        // text binds as text, not NULL.
+        let db = try SQLiteDatabase(path: path)
+        let s = try db.prepare("SELECT ?1, typeof(?2), ?2")
+        try s.bind(.text("a"), .text("b"))
+        #expect(try s.step() && s.text(0) == "a" && s.text(2) == "b")
+        try s.bind(.text(""))
+        #expect(try s.step() && s.text(0) == "" && s.text(1) == "null")
+        try s.bind(.text("x"), .text(""))
+        #expect(try s.step() && s.text(1) == "text" && s.text(2) == "")
+    }
+
     @Test func deploysStoredBeforeMigration5KeepTheirOwnPayload() throws {
         let store = try SQLiteDeployStore(path: path)
         let db = try SQLiteDatabase(path: path)
