@@ -19,7 +19,8 @@ public final class DeployRecord: Sendable {
     /// inserts: the event's envelope around its data (which is where the payload is stored).
     let eventID: String
     let envelopeHead: String
-    /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`.
+    /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`
+    /// (just `}` when there are none).
     let dataTail: String
     /// When a reaction may fire, the envelope's attributes and data members as values, built
     /// here on the request's thread so the single writer never parses what it just wrote.
@@ -32,22 +33,26 @@ public final class DeployRecord: Sendable {
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
-        let data = (payload.raw.objectMembers ?? []).filter { !Self.isComputedData($0.key) }
         eventID = EventID.make()
         let service = serviceName ?? payload.service
-        let event = CloudEvent(id: eventID, source: "/endpoints/\(endpoint)", type: payload.status.eventType, time: receivedAt,
-                               subject: service, data: .null, service: service, environment: payload.environment, endpoint: endpoint)
-        let envelope = event.envelope
-        var head = envelope.compactText
-        // `…,"data":null}` → `…,"data":` : the writer appends the data object.
-        head.removeLast("null}".count)
-        envelopeHead = head
-        // `{…}` → `…}`: the writer puts the computed members in front.
-        dataTail = String(decoding: JSONWriter(style: .compact).bytes(.object(data)).dropFirst(), as: UTF8.self)
-        if let matcher, matcher.mayFire(payload.status.eventType, service, endpoint) {
-            var attributes = envelope.objectMembers ?? []
-            attributes.removeAll { $0.key == "data" }
-            matchable = (attributes, data)
+        let type = payload.status.eventType
+        let attributes = CloudEvent(id: eventID, source: "/endpoints/" + endpoint, type: type, time: receivedAt, subject: service,
+                                    data: .null, service: service, environment: payload.environment, endpoint: endpoint).attributes
+        // Written straight to text: building the envelope as a value to serialise it, then
+        // cutting `null}` off, cost more than parsing the request.
+        var text: [UInt8] = []
+        text.reserveCapacity(1024)
+        text.append(UInt8(ascii: "{"))
+        JSONWriter.writeMembers(attributes, into: &text)
+        text.append(contentsOf: #","data":"#.utf8)
+        envelopeHead = String(decoding: text, as: UTF8.self)
+        text.removeAll(keepingCapacity: true)
+        let members = payload.raw.objectMembers ?? []
+        JSONWriter.writeMembers(members, into: &text, skipping: Self.isComputedData)
+        text.append(UInt8(ascii: "}"))
+        dataTail = String(decoding: text, as: UTF8.self)
+        if let matcher, matcher.mayFire(type, service, endpoint) {
+            matchable = (attributes, members.filter { !Self.isComputedData($0.key) })
         } else {
             matchable = nil
         }
@@ -72,12 +77,27 @@ public final class DeployRecord: Sendable {
 
     /// The event envelope with the deploy's number (as sent, or generated) and id.
     func envelope(deployID: Int, deployNumber: String?) -> String {
-        var data = "{"
-        if let deployNumber { data += "\"deploy_number\":" + JSONWriter.quoted(deployNumber) + "," }
-        else if let sent = payload.raw["deploy_number"] { data += "\"deploy_number\":" + sent.compactText + "," }
-        data += "\"status\":\"\(payload.status.rawValue)\",\"id\":\(deployID)"
-        data += dataTail == "}" ? "}" : "," + dataTail
-        return envelopeHead + data + "}"
+        var text: [UInt8] = []
+        text.reserveCapacity(envelopeHead.utf8.count + dataTail.utf8.count + 96)
+        text.append(contentsOf: envelopeHead.utf8)
+        text.append(UInt8(ascii: "{"))
+        if let deployNumber {
+            text.append(contentsOf: #""deploy_number":"#.utf8)
+            JSONWriter.writeString(deployNumber, into: &text)
+            text.append(UInt8(ascii: ","))
+        } else if let sent = payload.raw["deploy_number"] {
+            text.append(contentsOf: #""deploy_number":"#.utf8)
+            text.append(contentsOf: sent.compactText.utf8)
+            text.append(UInt8(ascii: ","))
+        }
+        text.append(contentsOf: #""status":""#.utf8)
+        text.append(contentsOf: payload.status.rawValue.utf8)
+        text.append(contentsOf: #"","id":"#.utf8)
+        text.append(contentsOf: String(deployID).utf8)
+        if dataTail != "}" { text.append(UInt8(ascii: ",")) }
+        text.append(contentsOf: dataTail.utf8)
+        text.append(UInt8(ascii: "}"))
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -32,6 +32,11 @@ public struct CloudEvent: Sendable, Equatable {
     }
 
     public var envelope: JSON {
+        .object(attributes + [.init("data", data)])
+    }
+
+    /// The envelope's members before `data`, in the order they are written.
+    public var attributes: [JSON.Member] {
         var m: [JSON.Member] = [
             .init("specversion", .string("1.0")),
             .init("id", .string(id)),
@@ -46,7 +51,6 @@ public struct CloudEvent: Sendable, Equatable {
         if let endpoint { m.append(.init("endpoint", .string(endpoint))) }
         if let causationID { m.append(.init("causationid", .string(causationID))) }
         m.append(.init("chaindepth", .int(chainDepth)))
-        m.append(.init("data", data))
-        return .object(m)
+        return m
     }
 }

@@ -4,7 +4,14 @@
 public struct DeployPayload: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable {
         case started, succeeded, failed
-        public var eventType: String { "deploy.\(rawValue)" }
+        /// Spelled out: interpolating made a new string for every deploy.
+        public var eventType: String {
+            switch self {
+            case .started: return "deploy.started"
+            case .succeeded: return "deploy.succeeded"
+            case .failed: return "deploy.failed"
+            }
+        }
     }
 
     public var service: String

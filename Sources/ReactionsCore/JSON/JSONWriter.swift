@@ -69,12 +69,7 @@ public struct JSONWriter: Sendable {
             if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
             if style == .compact {
                 out.append(UInt8(ascii: "{"))
-                for (i, m) in members.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    Self.writeString(m.key, into: &out)
-                    out.append(UInt8(ascii: ":"))
-                    write(m.value, into: &out, indent: indent)
-                }
+                Self.writeMembers(members, into: &out)
                 out.append(UInt8(ascii: "}"))
                 return
             }
@@ -89,6 +84,23 @@ public struct JSONWriter: Sendable {
             indentation(indent, into: &out)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Writes members as `"key":value` pairs joined by commas, compact and without braces,
+    /// leaving out those `skip` names: for text that splices them into a larger object.
+    /// Returns how many it wrote.
+    @discardableResult
+    public static func writeMembers(_ members: [JSON.Member], into out: inout [UInt8], skipping skip: (String) -> Bool = { _ in false }) -> Int {
+        let writer = JSONWriter(style: .compact)
+        var written = 0
+        for m in members where !skip(m.key) {
+            if written > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(m.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            writer.write(m.value, into: &out, indent: 0)
+            written += 1
+        }
+        return written
     }
 
     /// Escapes per RFC 8259; `/` is left alone, non-ASCII is written as UTF-8, and
