@@ -73,8 +73,11 @@ public final class Runtime: Sendable {
     var secrets: SecretResolver { SecretResolver(environment: options.environment, directory: options.secretsDirectory) }
 
     // Reads go through one connection, one at a time.
+    /// A service named by an alias lists the deploys of the service it stands for.
     func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
-        try readerStore.withLock { s throws(StoreError) in try s.deploys(query) }
+        var query = query
+        query.service = query.service.map { routes.services.match($0) ?? $0 }
+        return try readerStore.withLock { s throws(StoreError) in try s.deploys(query) }
     }
 
     func suggestions() throws(StoreError) -> [Suggestion] {

@@ -159,6 +159,9 @@ public struct Suggestion: Sendable, Equatable {
 }
 
 public struct DeployQuery: Sendable {
+    /// A declared service's name, or, for deploys that matched no service, the name they
+    /// sent. An alias is not looked up here (the store does not know the config): resolve it
+    /// with the revision's `ServiceIndex.match` first.
     public var service: String?
     public var environment: String?
     public var limit: Int = 50

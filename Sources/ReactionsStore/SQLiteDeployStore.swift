@@ -174,7 +174,8 @@ public final class SQLiteDeployStore: @unchecked Sendable {
 
     // MARK: Reading
 
-    public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
+    /// The listing's SQL and its values (the schema tests read its query plan).
+    static func listing(_ query: DeployQuery) -> (sql: String, values: [SQLiteValue]) {
         var sql = """
             SELECT d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
                    d.received_at, d.updated_at, d.payload, e.envelope
@@ -183,8 +184,9 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
         if let service = query.service {
-            conditions.append("(d.service_name = ? OR d.service = ?)")
-            values += [.text(service), .text(service)]
+            // Written exactly as migration 6 indexes it, or SQLite would not use the index.
+            conditions.append("coalesce(d.service_name, d.service) = ?")
+            values.append(.text(service))
         }
         if let environment = query.environment {
             conditions.append("d.environment = ?")
@@ -193,6 +195,11 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY d.id DESC LIMIT ?"
         values.append(.int(query.limit))
+        return (sql, values)
+    }
+
+    public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
+        let (sql, values) = Self.listing(query)
         let s = try db.prepare(sql)
         try s.bind(values)
         var out: [StoredDeploy] = []

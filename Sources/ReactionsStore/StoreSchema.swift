@@ -118,6 +118,14 @@ enum StoreSchema {
         """
         ALTER TABLE deploys ADD COLUMN event_id TEXT;
         """,
+        // 6: `deploys --service` asked `service_name = ? OR service = ?`, which no index can
+        // answer, so every listing by service scanned the table while every deploy paid to
+        // maintain an index on `service_name`. One key now names a deploy's service: the
+        // declared one, or what it sent when it matched none; callers resolve aliases first.
+        """
+        DROP INDEX deploys_by_service;
+        CREATE INDEX deploys_by_service ON deploys(coalesce(service_name, service), id);
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

@@ -54,6 +54,12 @@ import ReactionsCore
         #expect(first["deployed_at"] == .string("2019-02-01T13:28:33.000Z"))
         let filtered = try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json", "--service", "not_found_alias"]).stdout)
         #expect(filtered.arrayValue?.count == 1)
+        // A service is listed by its name or any alias, whatever name each deploy sent.
+        for name in ["shopping-cart", "shopping_cart", "Shopping_Cart"] {
+            let listed = try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json", "--service", name]).stdout)
+            #expect(listed.arrayValue?.count == 2, "\(name)")
+        }
+        #expect(try cli.run(["deploys", "--state", cli.state, "--service", "nothing-like-it"]).stdout.contains("No deploys match"))
         let suggestions = try cli.run(["suggestions", "--state", cli.state])
         #expect(suggestions.stdout.contains("not_found_alias  1 deploy"))
     }
@@ -95,6 +101,8 @@ import ReactionsCore
         let deploys = try await server.request("GET", "/api/v1/deploys?limit=10&service=shopping-cart", headers: ["Authorization": "Bearer admin-secret-token"])
         #expect(deploys.status == 200)
         #expect(deploys.json?["deploys"]?.arrayValue?.count == 1)
+        let byAlias = try await server.request("GET", "/api/v1/deploys?service=shopping_cart", headers: ["Authorization": "Bearer admin-secret-token"])
+        #expect(byAlias.json?["deploys"]?.arrayValue?.count == 1)
         let suggestions = try await server.request("GET", "/api/v1/suggestions", headers: ["Authorization": "Bearer admin-secret-token"])
         #expect(suggestions.json?["suggestions"]?.arrayValue?.isEmpty == true)
         #expect(server.stop() == 0)

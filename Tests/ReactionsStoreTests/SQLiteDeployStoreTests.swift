@@ -55,6 +55,26 @@ import ReactionsCore
         #expect(try copies.step() && copies.int(0) == 0)
     }
 
+    @Test func listingByServiceSeeksItsIndex() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try record("shop_cart", matched: "cart"), try record("mystery"), try record("cart", matched: "cart"),
+                              try record("search", matched: "search")])
+        // The declared name finds deploys whatever alias they sent; an undeclared service is
+        // found by the name it sent.
+        #expect(try store.deploys(DeployQuery(service: "cart")).map(\.service) == ["cart", "shop_cart"])
+        #expect(try store.deploys(DeployQuery(service: "mystery")).map(\.service) == ["mystery"])
+        #expect(try store.deploys(DeployQuery(service: "shop_cart")).isEmpty, "aliases are resolved by the caller")
+        // The query is answered from the index, newest first, not by scanning every deploy.
+        let db = try SQLiteDatabase(path: path)
+        let listing = SQLiteDeployStore.listing(DeployQuery(service: "cart"))
+        let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
+        try plan.bind(listing.values)
+        var steps: [String] = []
+        while try plan.step() { steps.append(plan.text(3)) }
+        #expect(steps.contains { $0.contains("USING INDEX deploys_by_service") || $0.contains("USING COVERING INDEX deploys_by_service") }, "\(steps)")
+        #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+    }
+
     @Test func textWithANulInsideIsStoredAndReadWhole() throws {
         let store = try SQLiteDeployStore(path: path)
         // JSON may carry U+0000 (`\u0000`); the service column kept only "cart" before.

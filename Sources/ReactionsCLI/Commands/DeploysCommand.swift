@@ -8,7 +8,7 @@ struct DeploysCommand: Command {
         summary: "List recorded deploys, newest first.",
         usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--limit N] [--format text|json]"],
         options: [Paths.stateOption,
-                  .init(name: "service", value: "NAME", help: "Only deploys of this service (declared name, or the name deploys used)."),
+                  .init(name: "service", value: "NAME", help: "Only deploys of this service: its name or an alias, or the name deploys sent for a service not declared."),
                   .init(name: "environment", value: "ENV", help: "Only deploys to this environment."),
                   .init(name: "limit", value: "N", help: "At most N deploys (default 50)."),
                   .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at).",
@@ -21,16 +21,22 @@ struct DeploysCommand: Command {
             guard let n = Int(text), n > 0 else { throw CLIError.usage("--limit must be a positive number", command: "deploys") }
             limit = n
         }
-        let store = try DeployInput.open(Paths.state(args, terminal.environment))
-        let deploys = try StateInput.call { () throws(StoreError) in
-            try store?.deploys(DeployQuery(service: args.value("service"), environment: args.value("environment"), limit: limit)) ?? []
+        let path = Paths.state(args, terminal.environment)
+        let store = try DeployInput.open(path)
+        var service = args.value("service")
+        if let name = service, store != nil, let head = try StateInput.head(StateInput.openIfPresent(path)) {
+            // An alias lists the deploys of the service it stands for, as `serve` matches them.
+            service = ServiceIndex(head.document.services).match(name) ?? name
         }
+        let query = DeployQuery(service: service, environment: args.value("environment"), limit: limit)
+        let deploys = try StateInput.call { () throws(StoreError) in try store?.deploys(query) ?? [] }
         if args.value("format") == "json" {
             terminal.write(JSON.array(deploys.map(\.json)).prettyText)
             return ExitCode.ok
         }
         guard !deploys.isEmpty else {
-            terminal.line("No deploys recorded yet.")
+            let filtered = args.value("service") != nil || args.value("environment") != nil
+            terminal.line(filtered ? "No deploys match --service/--environment." : "No deploys recorded yet.")
             return ExitCode.ok
         }
         for d in deploys {

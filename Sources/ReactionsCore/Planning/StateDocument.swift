@@ -47,6 +47,11 @@ public struct StateDocument: Sendable, Equatable {
         Set(resources.values.compactMap { $0["then"]?["script"]?["content_sha256"]?.stringValue })
     }
 
+    /// The declared services alone, decoded without the rest of a possibly large revision.
+    public var services: [Service] {
+        StateDocument(resources: resources.filter { $0.key.kind == .service }).config().0.services
+    }
+
     /// Decodes the document back into a model (for the runtime and `endpoints`).
     public func config() -> (Config, [Diagnostic]) {
         let node = JSONNode(json: json)
