@@ -102,6 +102,16 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
     // MARK: Reading and redelivery
 
     public func deliveries(_ query: DeliveryQuery) throws(StoreError) -> [StoredDelivery] {
+        let (sql, values) = Self.listing(query)
+        let s = try db.prepare(sql)
+        try s.bind(values)
+        var out: [StoredDelivery] = []
+        while try s.step() { out.append(try delivery(s)) }
+        return out
+    }
+
+    /// The listing's SQL and its values (the schema tests read its query plan).
+    static func listing(_ query: DeliveryQuery) -> (sql: String, values: [SQLiteValue]) {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
         if let status = query.status { conditions.append("status = ?"); values.append(.text(status.rawValue)) }
@@ -109,13 +119,10 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
         if let event = query.eventID { conditions.append("event_id = ?"); values.append(.text(event)) }
         var sql = "SELECT \(Self.columns) FROM deliveries"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        // Newest first: rows are only ever appended, so rowid is the order they were queued in.
+        sql += " ORDER BY rowid DESC LIMIT ?"
         values.append(.int(query.limit))
-        let s = try db.prepare(sql)
-        try s.bind(values)
-        var out: [StoredDelivery] = []
-        while try s.step() { out.append(try delivery(s)) }
-        return out
+        return (sql, values)
     }
 
     /// One delivery with every attempt, oldest first.

@@ -126,6 +126,15 @@ enum StoreSchema {
         DROP INDEX deploys_by_service;
         CREATE INDEX deploys_by_service ON deploys(coalesce(service_name, service), id);
         """,
+        // 7: `deliveries` listed newest first by `created_at`, which no index orders, so
+        // every listing sorted the whole outbox. It now lists by rowid (insertion order);
+        // an index on one column also orders its entries by rowid, so a listing by status or
+        // by reaction reads just its newest entries.
+        """
+        DROP INDEX deliveries_by_status;
+        CREATE INDEX deliveries_by_status ON deliveries(status);
+        CREATE INDEX deliveries_by_reaction ON deliveries(reaction);
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

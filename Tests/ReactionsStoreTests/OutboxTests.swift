@@ -47,6 +47,30 @@ import ReactionsCore
         #expect(store.deliveriesEnqueued == 4)
     }
 
+    @Test func deliveriesListNewestFirstFromAnIndexWhateverTheFilter() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let probe = Probe()
+        for (i, reactions) in [["mark"], ["notify"], ["mark", "notify"]].enumerated() {
+            _ = try store.record([try deploy(dedup: "d\(i)", matcher: probe.matcher(reactions))])
+        }
+        let outbox = try SQLiteDeliveryStore(path: path)
+        let all = try outbox.deliveries(DeliveryQuery())
+        #expect(all.map(\.reaction) == ["notify", "mark", "notify", "mark"], "newest first, in the order they were queued")
+        #expect(try outbox.deliveries(DeliveryQuery(reaction: "mark")).map(\.id) == all.filter { $0.reaction == "mark" }.map(\.id))
+        #expect(try outbox.deliveries(DeliveryQuery(limit: 1)).map(\.id) == [all[0].id])
+        // No listing sorts the outbox: each walks the table or one index backwards and stops at the limit.
+        let db = try SQLiteDatabase(path: path)
+        for query in [DeliveryQuery(), DeliveryQuery(status: .failed), DeliveryQuery(reaction: "mark")] {
+            let listing = SQLiteDeliveryStore.listing(query)
+            let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
+            try plan.bind(listing.values)
+            var steps: [String] = []
+            while try plan.step() { steps.append(plan.text(3)) }
+            #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+            if query.status != nil || query.reaction != nil { #expect(steps.contains { $0.contains("USING INDEX") }, "\(steps)") }
+        }
+    }
+
     /// The writer matches on an envelope built from values (never re-parsed): it must be the
     /// envelope it stores, byte for byte, generated deploy number and id included.
     @Test func theEnvelopeMatchedIsTheEnvelopeStored() throws {
