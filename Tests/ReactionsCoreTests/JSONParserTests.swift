@@ -101,3 +101,66 @@ import Testing
         #expect(json.compactText.contains(#""x\u0001y""#))
     }
 }
+
+@Suite struct JSONWriterStringTests {
+    /// The escapes one byte at a time, as RFC 8259 and the writer's contract state them.
+    static func reference(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func escapesExactlyWhatTheByteByByteRulesDoWhereverTheByteFalls() {
+        // Every kind of character, at every offset within and across eight-byte words.
+        let pieces: [String] = ["a", "Z", "0", " ", "~", "/", "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "€", "\u{2028}", "\u{2029}",
+                                "\u{E000}", "😀", "\u{80}", "\u{FF}", "aaaaaaa", "12345678"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for length in 0..<40 {
+            for _ in 0..<200 {
+                var s = ""
+                for _ in 0..<length {
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    s += pieces[Int(state >> 33) % pieces.count]
+                }
+                var out: [UInt8] = []
+                JSONWriter.writeString(s, into: &out)
+                #expect(String(decoding: out, as: UTF8.self) == Self.reference(s), "\(Array(s.utf8))")
+            }
+        }
+    }
+
+    @Test func theWordTestNeverMissesAByteThatNeedsALook() {
+        let flagged: [UInt8] = Array(0..<0x20) + [0x22, 0x5C] + Array(0x7F...0xFF)
+        for byte in flagged {
+            for position in 0..<8 {
+                var word: UInt64 = 0x6161_6161_6161_6161   // "aaaaaaaa"
+                word &= ~(UInt64(0xFF) << (8 * UInt64(position)))
+                word |= UInt64(byte) << (8 * UInt64(position))
+                #expect(JSONWriter.mayNeedEscape(word), "byte \(byte) at \(position)")
+            }
+        }
+        let clean = (0x20...0x7E).filter { $0 != 0x22 && $0 != 0x5C }.map(UInt8.init)
+        for byte in clean {
+            #expect(!JSONWriter.mayNeedEscape(UInt64(byte) &* 0x0101_0101_0101_0101), "byte \(byte)")
+        }
+    }
+}

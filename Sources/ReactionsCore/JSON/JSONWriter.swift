@@ -109,12 +109,18 @@ public struct JSONWriter: Sendable {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress)
             var runStart = 0
             var i = 0
             let n = bytes.count
             while i < n {
+                // Almost every byte of real payloads needs no escape: skip eight at a time
+                // while none of them could (every envelope and log line passes through here).
+                if i + 8 <= n, let base, !mayNeedEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let b = bytes[i]
-                // Almost every byte of real payloads needs no escape: test for that first.
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b == 0x7F || b == 0xE2 else {
                     i += 1
                     continue
@@ -147,6 +153,23 @@ public struct JSONWriter: Sendable {
             if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes is a control character, `"`, `\\`, DEL or not ASCII (the
+    /// bytes the loop above looks at one by one). Never false when one is; it may be true
+    /// when none is, which only costs the slow path.
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        // A byte below n (n ≤ 0x80) leaves its high bit set in (x - n) & ~x.
+        func hasByteBelow(_ x: UInt64, _ limit: UInt64) -> Bool { (x &- ones &* limit) & ~x & high != 0 }
+        let controls = hasByteBelow(word, 0x20)
+        let quote = hasByteBelow(word ^ (ones &* 0x22), 1)
+        let backslash = hasByteBelow(word ^ (ones &* 0x5C), 1)
+        // DEL becomes 0x80 when one is added; bytes from 0x80 up have their high bit already.
+        let delOrHigh = ((word &+ ones) | word) & high != 0
+        return controls || quote || backslash || delOrHigh
     }
 
     static func unicodeEscape(_ value: UInt32) -> [UInt8] {
