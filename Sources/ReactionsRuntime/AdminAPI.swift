@@ -6,7 +6,8 @@ import ReactionsStore
 /// `/api/v1/…`: what the runtime recorded, the outbox, revisions for remote plan and apply,
 /// and emitting events, behind bearer tokens from the server's environment, each with a
 /// scope (`AdminScope`); the API is disabled when none is set. A script's short-lived
-/// token (`REACTIONS_API_TOKEN`) is accepted for one thing only: `POST /api/v1/events`.
+/// token (`REACTIONS_API_TOKEN`) is accepted for two things only: `POST /api/v1/events`
+/// and `POST /api/v1/deploys`.
 struct AdminAPI {
     let runtime: Runtime
 
@@ -45,8 +46,10 @@ struct AdminAPI {
         let needed = Self.scope(method: request.method, path: String(path))
         switch caller {
         case .script(let claims):
-            guard request.method == "POST", path == "/api/v1/events", claims.scope == ScopedToken.Claims.emitScope else {
-                return respond(.problem(.forbidden, "Forbidden", "a script's token may only emit events (POST /api/v1/events)"))
+            let allowed = request.method == "POST" && (path == "/api/v1/events" && claims.allows(ScopedToken.Claims.emitScope)
+                || path == "/api/v1/deploys" && claims.allows(ScopedToken.Claims.recordDeploysScope))
+            guard allowed else {
+                return respond(.problem(.forbidden, "Forbidden", "a script's token may only emit events (POST /api/v1/events) and record deploys (POST /api/v1/deploys)"))
             }
         case .token(let scope):
             guard scope >= needed else {
@@ -57,6 +60,8 @@ struct AdminAPI {
             switch (request.method, path) {
             case ("POST", "/api/v1/events"):
                 return emit(request, caller: caller, respond: respond)
+            case ("POST", "/api/v1/deploys"):
+                return recordDeploy(request, caller: caller, respond: respond)
             case ("POST", _) where path.hasPrefix("/api/v1/deliveries/") && path.hasSuffix("/redeliver"):
                 let id = String(path.dropFirst("/api/v1/deliveries/".count).dropLast("/redeliver".count))
                 return respond(redeliver(id))
@@ -151,6 +156,37 @@ struct AdminAPI {
                 respond(.problem(.internalServerError, "Internal Server Error", "the event could not be recorded; retry the request"))
             }
         }
+    }
+
+    /// `POST /api/v1/deploys[?endpoint=NAME]`: a deploy in the seed's shape, recorded and
+    /// answered exactly as `POST /integrations/deploy/<id>` of that endpoint would (which
+    /// is also where it shows in listings). `endpoint` may be left out when only one deploy
+    /// endpoint is declared. From a script, the deploy's event records the event that ran it
+    /// and is one level deeper in the chain.
+    private func recordDeploy(_ request: HTTPRequest, caller: Caller, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let routes = runtime.routes
+        let declared = routes.config.endpoints.filter { $0.kind == .deploy }
+        let endpoint: Endpoint
+        if let name = QueryString.parse(request.head.query ?? "")["endpoint"] {
+            guard let named = declared.first(where: { $0.name == name }) else {
+                return respond(.problem(.notFound, "Not Found", "no deploy endpoint is named \(name); declared: " + Self.names(declared)))
+            }
+            endpoint = named
+        } else {
+            guard declared.count == 1, let only = declared.first else {
+                return respond(.problem(.badRequest, "Endpoint Error", declared.isEmpty
+                    ? "this revision declares no deploy endpoint to record the deploy under"
+                    : "name the deploy endpoint to record under with ?endpoint=: one of " + Self.names(declared)))
+            }
+            endpoint = only
+        }
+        var cause: (eventID: String, depth: Int)? = nil
+        if case .script(let claims) = caller { cause = (claims.causation, claims.depth) }
+        DeployEndpointHandler(runtime: runtime).handle(request, endpoint: endpoint, routes: routes, cause: cause, respond: respond)
+    }
+
+    private static func names(_ endpoints: [Endpoint]) -> String {
+        endpoints.map(\.name).sorted().joined(separator: ", ")
     }
 
     private func redeliver(_ id: String) -> HTTPResponse {

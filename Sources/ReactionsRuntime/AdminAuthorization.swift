@@ -9,9 +9,10 @@ import ReactionsCore
 /// | `REACTIONS_READ_TOKEN` | read | list deploys, suggestions, events, deliveries, the state's head |
 /// | `REACTIONS_PLAN_TOKEN` | plan | read, plus fetch revisions and ask which secrets resolve (`plan --server`) |
 /// | `REACTIONS_APPLY_TOKEN` | apply | plan, plus commit a revision (`apply --server`) |
-/// | `REACTIONS_ADMIN_TOKEN` | admin | everything: also redeliver and emit |
+/// | `REACTIONS_ADMIN_TOKEN` | admin | everything: also redeliver, emit and record deploys |
 ///
-/// A script's own token (`REACTIONS_API_TOKEN`, see `ScopedToken`) may only emit events.
+/// A script's own token (`REACTIONS_API_TOKEN`, see `ScopedToken`) may only emit events and
+/// record deploys.
 enum AdminScope: Int, Comparable, Sendable, CaseIterable {
     case read, plan, apply, admin
 

@@ -89,7 +89,7 @@ struct DeliveryExecutor: Sendable {
         var token: (url: String, token: String)? = nil
         if let api {
             let timeout = (action.timeout ?? ScriptAction.defaultTimeout).milliseconds / 1000
-            let claims = ScopedToken.Claims(scope: ScopedToken.Claims.emitScope, expires: Int64(Date().timeIntervalSince1970) + timeout + 60,
+            let claims = ScopedToken.Claims(scope: ScopedToken.Claims.scriptScopes, expires: Int64(Date().timeIntervalSince1970) + timeout + 60,
                                             causation: delivery.eventID, depth: delivery.envelope["chaindepth"]?.intValue ?? 0,
                                             reaction: reaction.name)
             token = (api.url, api.tokens.mint(claims))

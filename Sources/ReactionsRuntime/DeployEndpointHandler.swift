@@ -17,7 +17,9 @@ struct DeployEndpointHandler {
                      "message": .string("No service found matching alias '\(service)'. Recording '\(service)' as a suggestion.")]).compactText
     }
 
-    func handle(_ request: HTTPRequest, endpoint: Endpoint, routes: RouteTable, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+    /// `cause`: set when a reaction's script records the deploy through the admin API.
+    func handle(_ request: HTTPRequest, endpoint: Endpoint, routes: RouteTable, cause: (eventID: String, depth: Int)? = nil,
+                respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let payload: DeployPayload
         switch DeployPayload.parse(request.body) {
         case .failure(let invalid):
@@ -27,7 +29,7 @@ struct DeployEndpointHandler {
         }
         let matched = routes.services.match(payload.service)
         let record = DeployRecord(endpoint: endpoint.name, payload: payload, serviceName: matched,
-                                  receivedAt: Timestamp.now(), revision: routes.revision, matcher: routes.matcher)
+                                  receivedAt: Timestamp.now(), revision: routes.revision, matcher: routes.matcher, cause: cause)
         let metrics = runtime.metrics
         let log = runtime.log
         // The answer needs only the name: capturing the whole payload retained all of it.

@@ -3,13 +3,18 @@ import ReactionsCore
 /// The short-lived credential a script gets as `REACTIONS_API_TOKEN` (DESIGN §4).
 ///
 /// It is not the admin token and cannot become one: it is signed with a key this `serve`
-/// process draws at start-up and never writes anywhere, it allows exactly one scope
-/// (emitting `custom.*` events), and it expires shortly after the script's own timeout.
-/// It carries the event that ran the script, so an emitted event records its cause and
-/// its chain depth, which is what stops two reactions from feeding each other forever.
+/// process draws at start-up and never writes anywhere, it allows what DESIGN §4 gives a
+/// script (emitting `custom.*` events and recording deploys) and nothing else, and it
+/// expires shortly after the script's own timeout. It carries the event that ran the
+/// script, so what the script emits or records keeps its cause and its chain depth, which
+/// is what stops two reactions from feeding each other forever.
 struct ScopedToken: Sendable {
     struct Claims: Sendable, Equatable {
         static let emitScope = "events:emit"
+        static let recordDeploysScope = "deploys:record"
+        /// What a script's token allows.
+        static let scriptScopes = emitScope + " " + recordDeploysScope
+        /// Space-separated, as in OAuth 2.0.
         var scope: String
         /// Seconds since the epoch.
         var expires: Int64
@@ -18,6 +23,10 @@ struct ScopedToken: Sendable {
         /// That event's chain depth.
         var depth: Int
         var reaction: String
+
+        func allows(_ wanted: String) -> Bool {
+            scope.split(separator: " ").contains { $0 == wanted }
+        }
     }
 
     private let key: [UInt8]

@@ -26,7 +26,10 @@ public final class DeployRecord: Sendable {
     /// here on the request's thread so the single writer never parses what it just wrote.
     let matchable: (attributes: [JSON.Member], data: [JSON.Member])?
 
-    public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil) {
+    /// `cause`: the event whose reaction recorded this deploy through the API, and its chain
+    /// depth; the deploy's event is one level deeper, so reactions cannot loop through deploys.
+    public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil,
+                cause: (eventID: String, depth: Int)? = nil) {
         self.endpoint = endpoint
         self.matcher = matcher
         self.payload = payload
@@ -37,7 +40,8 @@ public final class DeployRecord: Sendable {
         let service = serviceName ?? payload.service
         let type = payload.status.eventType
         let attributes = CloudEvent(id: eventID, source: "/endpoints/" + endpoint, type: type, time: receivedAt, subject: service,
-                                    data: .null, service: service, environment: payload.environment, endpoint: endpoint).attributes
+                                    data: .null, service: service, environment: payload.environment, endpoint: endpoint,
+                                    causationID: cause?.eventID, chainDepth: cause.map { $0.depth + 1 } ?? 0).attributes
         // Written straight to text: building the envelope as a value to serialise it, then
         // cutting `null}` off, cost more than parsing the request.
         var text: [UInt8] = []

@@ -5,17 +5,34 @@ import ReactionsStore
 struct DeploysCommand: Command {
     static let spec = CommandSpec(
         name: "deploys",
-        summary: "List recorded deploys, newest first.",
-        usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--limit N] [--format text|json]"],
+        summary: "List recorded deploys, newest first; or record one through a running serve.",
+        usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--limit N] [--format text|json]",
+                "deploys record (--data JSON | --data-file FILE) [--endpoint NAME] [--server URL] [--token TOKEN]"],
         options: [Paths.stateOption,
                   .init(name: "service", value: "NAME", help: "Only deploys of this service: its name or an alias, or the name deploys sent for a service not declared."),
                   .init(name: "environment", value: "ENV", help: "Only deploys to this environment."),
                   .init(name: "limit", value: "N", help: "At most N deploys (default 50)."),
                   .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at).",
                         allowed: ["text", "json"]),
-                  Paths.noColorOption])
+                  Paths.noColorOption] + DeployRecordCommand.options,
+        discussion: """
+        `deploys record` sends a deploy, as OpsLevel's deploy webhook takes it, to a running
+        serve's admin API (POST /api/v1/deploys), which records and answers it as the deploy
+        endpoint would. Inside a reaction's script it needs no --server or --token (serve
+        gives the script REACTIONS_API_URL and REACTIONS_API_TOKEN); the deploy's event then
+        records the event that ran the script and is one level deeper in the chain, so
+        reactions cannot loop through deploys.
+        """,
+        maxPositionals: 1)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
+        if let action = args.positionals.first {
+            guard action == "record" else { throw CLIError.usage("unknown action \(action): the only one is `record`", command: "deploys") }
+            return try DeployRecordCommand.run(args, terminal)
+        }
+        if let misplaced = DeployRecordCommand.options.first(where: { args.value($0.name) != nil }) {
+            throw CLIError.usage("--\(misplaced.name) is for `deploys record`", command: "deploys")
+        }
         var limit = 50
         if let text = args.value("limit") {
             guard let n = Int(text), n > 0 else { throw CLIError.usage("--limit must be a positive number", command: "deploys") }

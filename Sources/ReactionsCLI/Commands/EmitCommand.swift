@@ -11,11 +11,11 @@ struct EmitCommand: Command {
                   .init(name: "subject", value: "TEXT", help: "The event's subject."),
                   .init(name: "service", value: "NAME", help: "The service the event is about (filters read it as `service`)."),
                   .init(name: "environment", value: "ENV", help: "The environment the event is about."),
-                  .init(name: "server", value: "URL", help: "The serve to send to (default $REACTIONS_API_URL)."),
-                  .init(name: "token", value: "TOKEN", help: "Bearer token (default $REACTIONS_API_TOKEN, then $REACTIONS_ADMIN_TOKEN).")],
+                  ScriptAPIInput.serverOption, ScriptAPIInput.tokenOption],
         discussion: """
         Inside a reaction's script nothing needs configuring: serve gives every script
-        REACTIONS_API_URL and a short-lived REACTIONS_API_TOKEN that may only emit events. An
+        REACTIONS_API_URL and a short-lived REACTIONS_API_TOKEN that may only emit events and
+        record deploys (`reactions deploys record`). An
         event emitted that way records the event that ran the script (causationid) and one more
         level of chain depth; past depth 8 events are stored but fire nothing, so reactions
         that emit each other's events cannot loop forever. TYPE must be custom.<name>.
@@ -28,38 +28,13 @@ struct EmitCommand: Command {
         guard EventType.isCustom(type) else {
             throw CLIError.usage("\(type) is not a custom event type: use custom.<name> (lowercase letters, digits, '.', '-', '_')", command: "emit")
         }
-        let env = terminal.environment
-        guard let server = args.value("server") ?? env["REACTIONS_API_URL"], !server.isEmpty else {
-            throw CLIError.usage("no server: pass --server URL or set REACTIONS_API_URL", command: "emit")
-        }
-        guard let token = args.value("token") ?? env["REACTIONS_API_TOKEN"] ?? env["REACTIONS_ADMIN_TOKEN"], !token.isEmpty else {
-            throw CLIError.usage("no token: pass --token or set REACTIONS_API_TOKEN (scripts get one) or REACTIONS_ADMIN_TOKEN", command: "emit")
-        }
-        var data: JSON = .object([])
-        if args.value("data") != nil && args.value("data-file") != nil {
-            throw CLIError.usage("--data and --data-file cannot be combined", command: "emit")
-        }
-        if let text = args.value("data") {
-            do { data = try JSONParser.value(Array(text.utf8)) } catch {
-                throw CLIError.usage("--data is not valid JSON: \(error.message)", command: "emit")
-            }
-        } else if let file = args.value("data-file") {
-            let bytes: [UInt8]
-            if file == "-" {
-                bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-            } else {
-                guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError(message: "cannot read \(file)") }
-                bytes = Array(contents)
-            }
-            do { data = try JSONParser.value(bytes) } catch {
-                throw CLIError(message: "\(file) is not valid JSON: \(error.message)")
-            }
-        }
+        let client = try ScriptAPIInput.client(args, terminal.environment, command: "emit")
+        let data = try ScriptAPIInput.data(args, command: "emit") ?? .object([])
         var body: [JSON.Member] = [.init("type", .string(type)), .init("data", data)]
         for key in ["subject", "service", "environment"] {
             if let value = args.value(key) { body.append(.init(key, .string(value))) }
         }
-        let response = try APIClient(baseURL: server, token: token).send("POST", "/api/v1/events", body: .object(body))
+        let response = try client.send("POST", "/api/v1/events", body: .object(body))
         guard response.status == 202, let id = response.body?["event_id"]?.stringValue else {
             throw CLIError(message: "the event was not accepted: " + APIClient.problem(response))
         }

@@ -34,7 +34,8 @@ struct ServeCommand: Command {
         before it: REACTIONS_READ_TOKEN (GET /api/v1/deploys, suggestions, events, state,
         revisions, deliveries, deliveries/<id>), REACTIONS_PLAN_TOKEN (revisions and secret names, for
         `plan --server`), REACTIONS_APPLY_TOKEN (POST /api/v1/revisions, for `apply --server`),
-        REACTIONS_ADMIN_TOKEN (also POST /api/v1/events and /api/v1/deliveries/<id>/redeliver).
+        REACTIONS_ADMIN_TOKEN (also POST /api/v1/events, /api/v1/deploys and
+        /api/v1/deliveries/<id>/redeliver).
         """)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
