@@ -165,24 +165,36 @@ struct AdminAPI {
     /// and is one level deeper in the chain.
     private func recordDeploy(_ request: HTTPRequest, caller: Caller, respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let routes = runtime.routes
-        let declared = routes.config.endpoints.filter { $0.kind == .deploy }
         let endpoint: Endpoint
-        if let name = QueryString.parse(request.head.query ?? "")["endpoint"] {
-            guard let named = declared.first(where: { $0.name == name }) else {
-                return respond(.problem(.notFound, "Not Found", "no deploy endpoint is named \(name); declared: " + Self.names(declared)))
-            }
-            endpoint = named
-        } else {
-            guard declared.count == 1, let only = declared.first else {
-                return respond(.problem(.badRequest, "Endpoint Error", declared.isEmpty
-                    ? "this revision declares no deploy endpoint to record the deploy under"
-                    : "name the deploy endpoint to record under with ?endpoint=: one of " + Self.names(declared)))
-            }
-            endpoint = only
+        switch Self.deployEndpoint(request.head, routes) {
+        case .success(let e): endpoint = e
+        case .failure(let refusal): return respond(refusal.response)
         }
         var cause: (eventID: String, depth: Int)? = nil
         if case .script(let claims) = caller { cause = (claims.causation, claims.depth) }
         DeployEndpointHandler(runtime: runtime).handle(request, endpoint: endpoint, routes: routes, cause: cause, respond: respond)
+    }
+
+    struct EndpointRefusal: Error {
+        var response: HTTPResponse
+    }
+
+    /// The deploy endpoint `POST /api/v1/deploys` records under: the one `?endpoint=` names,
+    /// or the only one declared.
+    static func deployEndpoint(_ head: HTTPRequestHead, _ routes: RouteTable) -> Result<Endpoint, EndpointRefusal> {
+        let declared = routes.config.endpoints.filter { $0.kind == .deploy }
+        if let name = QueryString.parse(head.query ?? "")["endpoint"] {
+            guard let named = declared.first(where: { $0.name == name }) else {
+                return .failure(EndpointRefusal(response: .problem(.notFound, "Not Found", "no deploy endpoint is named \(name); declared: " + names(declared))))
+            }
+            return .success(named)
+        }
+        guard declared.count == 1, let only = declared.first else {
+            return .failure(EndpointRefusal(response: .problem(.badRequest, "Endpoint Error", declared.isEmpty
+                ? "this revision declares no deploy endpoint to record the deploy under"
+                : "name the deploy endpoint to record under with ?endpoint=: one of " + names(declared))))
+        }
+        return .success(only)
     }
 
     private static func names(_ endpoints: [Endpoint]) -> String {
@@ -215,6 +227,10 @@ struct AdminAPI {
     static let revisionBodyLimit = 64 << 20
 
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
+        // A deploy recorded through the API is held to its endpoint's limit, as it would be there.
+        if head.method == "POST", head.path == "/api/v1/deploys", case .success(let endpoint) = Self.deployEndpoint(head, runtime.routes) {
+            return endpoint.maxBodyBytes
+        }
         guard head.method == "POST", head.path == "/api/v1/revisions", let token = Self.bearerToken(head.headers),
               let scope = runtime.adminTokens.scope(of: token), scope >= .apply else { return nil }
         return Self.revisionBodyLimit

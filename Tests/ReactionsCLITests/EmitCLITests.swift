@@ -83,7 +83,7 @@ import ReactionsRuntime
         let cli = try CLI()
         try cli.writeConfig(##"""
             "services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}],
-            "endpoints": [{"name": "ci-deploys", "kind": "deploy"}, {"name": "cd-deploys", "kind": "deploy"}]
+            "endpoints": [{"name": "ci-deploys", "kind": "deploy"}, {"name": "cd-deploys", "kind": "deploy", "max_body_bytes": 1024}]
             """##)
         let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["REACTIONS_ADMIN_TOKEN": Self.admin])
         defer { _ = server.stop() }
@@ -94,6 +94,9 @@ import ReactionsRuntime
         #expect(unknown.status == 404)
         let ok = try await server.request("POST", "/api/v1/deploys?endpoint=cd-deploys", body: deployBody(dedup: "a1"), headers: auth)
         #expect(ok.status == 202 && ok.body == #"{"result":"ok"}"#, "\(ok.body)")
+        let padded = deployBody(dedup: "a2").dropLast() + #","notes":""# + String(repeating: "x", count: 1024) + #""}"#
+        let tooLarge = try await server.request("POST", "/api/v1/deploys?endpoint=cd-deploys", body: String(padded), headers: auth)
+        #expect(tooLarge.status == 413, "held to the endpoint's max_body_bytes")
         let again = try await server.request("POST", "/api/v1/deploys?endpoint=cd-deploys", body: deployBody(dedup: "a1"), headers: auth)
         #expect(again.body.contains("duplicate_deploy"))
         let invalid = try await server.request("POST", "/api/v1/deploys?endpoint=cd-deploys", body: #"{"service": "x"}"#, headers: auth)
