@@ -38,21 +38,22 @@ enum HeadParser {
     }
 
     static func requestLine(_ line: ArraySlice<UInt8>) -> Result<(String, String, Int), HTTPParseError> {
-        let parts = line.split(separator: 32, maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+        // `method SP target SP version`: exactly two spaces (a third would sit in the version).
+        guard let first = line.firstIndex(of: 32), let second = line[(first + 1)...].firstIndex(of: 32),
+              first > line.startIndex, second > first + 1, !line[(second + 1)...].contains(32) else {
             return .failure(.badRequest("malformed request line"))
         }
-        guard parts[0].allSatisfy(isTokenByte) else { return .failure(.badRequest("invalid method")) }
-        guard parts[1].allSatisfy({ $0 > 32 && $0 < 127 }) else { return .failure(.badRequest("invalid request target")) }
-        let version = parts[2]
+        let methodBytes = line[..<first], targetBytes = line[(first + 1)..<second], version = line[(second + 1)...]
+        guard methodBytes.allSatisfy(isTokenByte) else { return .failure(.badRequest("invalid method")) }
+        guard targetBytes.allSatisfy({ $0 > 32 && $0 < 127 }) else { return .failure(.badRequest("invalid request target")) }
         guard version.count == 8, version.starts(with: "HTTP/".utf8),
               version[version.startIndex + 6] == UInt8(ascii: "."),
               let major = digit(version[version.startIndex + 5]), let minor = digit(version[version.startIndex + 7]) else {
             return .failure(.badRequest("malformed HTTP version"))
         }
         guard major == 1, minor <= 1 else { return .failure(.unsupportedVersion) }
-        var target = String(decoding: parts[1], as: UTF8.self)
-        let method = String(decoding: parts[0], as: UTF8.self)
+        var target = String(decoding: targetBytes, as: UTF8.self)
+        let method = String(decoding: methodBytes, as: UTF8.self)
         // Absolute-form (RFC 9112 §3.2.2) is accepted and reduced to origin-form.
         if target.hasPrefix("http://") || target.hasPrefix("https://"), let colon = target.firstIndex(of: ":") {
             let afterScheme = target[target.index(colon, offsetBy: 3)...]
@@ -91,6 +92,11 @@ enum HeadParser {
             if name.caseInsensitiveEquals("host") {
                 hosts += 1
             } else if name.caseInsensitiveEquals("content-length") {
+                // The usual case, one plain number, without splitting the value into a list.
+                if let n = Self.plainLength(field.value), contentLength == nil || contentLength == n {
+                    contentLength = n
+                    continue
+                }
                 for item in field.value.split(separator: ",", omittingEmptySubsequences: false) {
                     let text = item.trimmingSpaces
                     guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
@@ -148,6 +154,19 @@ enum HeadParser {
     }
 
     static func digit(_ b: UInt8) -> Int? { b >= 0x30 && b <= 0x39 ? Int(b - 0x30) : nil }
+
+    /// 1 to 18 digits and nothing else (no sign, no spaces, no list); nil otherwise, for the
+    /// general path to judge.
+    static func plainLength(_ value: String) -> Int? {
+        let bytes = value.utf8
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var n = 0
+        for b in bytes {
+            guard let d = digit(b) else { return nil }
+            n = n * 10 + d
+        }
+        return n
+    }
 }
 
 extension Substring {
