@@ -95,12 +95,15 @@ import Testing
         ("2019-02-01 13:28", "2019-02-01T13:28:00.000Z"),
         ("2019-02-01 13:28:33 UTC", "2019-02-01T13:28:33.000Z"),
         ("2019-02-01T13:28:33+0100", "2019-02-01T12:28:33.000Z"),
+        ("1969-12-31T23:59:59.999-00:30", "1970-01-01T00:29:59.999Z"),
+        ("0999-01-01 00:00:00", "0999-01-01T00:00:00.000Z"),
     ])
     func acceptedTimestamps(input: String, expected: String) {
         #expect(Timestamp.normalize(input) == expected)
     }
 
-    @Test(arguments: ["", "yesterday", "2019-02-30 10:00:00", "2019-13-01", "2019-02-01 25:00:00", "2019-02-01T13:28:33Q", "2019-2-1", "2019-02-01T13:28:33.Z"])
+    @Test(arguments: ["", "yesterday", "2019-02-30 10:00:00", "2019-13-01", "2019-02-01 25:00:00", "2019-02-01T13:28:33Q", "2019-2-1", "2019-02-01T13:28:33.Z",
+                     "0001-01-01T00:00:00+00:30"])  // year 0 once in UTC: outside RFC 3339's four digits
     func rejectedTimestamps(input: String) {
         #expect(Timestamp.normalize(input) == nil)
     }
