@@ -16,6 +16,7 @@ final class SQLiteDatabase {
                 throw .cannotOpen(path: path, reason: "cannot create \(directory): \(error.localizedDescription)")
             }
         }
+        _ = Self.configured
         let created = !FileManager.default.fileExists(atPath: path)
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
@@ -33,6 +34,12 @@ final class SQLiteDatabase {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// Process-wide settings, applied once before the first connection opens (a lazy static
+    /// is initialised exactly once, whichever thread gets there first).
+    private static let configured: Bool = {
+        csqlite_disable_memory_statistics() == SQLITE_OK
+    }()
 
     static let busyTimeoutMilliseconds: Int32 = 15_000
 
