@@ -106,7 +106,8 @@ import ReactionsCore
         #expect(try await receiver.wait(for: 2).count >= 2)
         _ = first.stop(signal: SIGKILL)
         let before = try #require(try deliveries(cli).first)
-        #expect(before["status"] == .string("retrying"))
+        // Seen once as "failed" in a full-suite run and never reproduced: keep what explains it.
+        #expect(before["status"] == .string("retrying"), "\(before)\n\(first.log.suffix(20).joined())")
         // The receiver recovers while reactions is down; the restarted server finishes the job.
         receiver.script.withLock { $0 = [] }
         let seen = receiver.requests.count
