@@ -73,10 +73,9 @@ public final class Runtime: Sendable {
     var secrets: SecretResolver { SecretResolver(environment: options.environment, directory: options.secretsDirectory) }
 
     // Reads go through one connection, one at a time.
-    /// A service named by an alias lists the deploys of the service it stands for.
+    /// Service names are read against the served revision (see `resolvingServices`).
     func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
-        var query = query
-        query.service = query.service.map { routes.services.match($0) ?? $0 }
+        let query = query.resolvingServices(with: routes.services)
         return try readerStore.withLock { s throws(StoreError) in try s.deploys(query) }
     }
 

@@ -163,17 +163,35 @@ public struct Suggestion: Sendable, Equatable {
 }
 
 public struct DeployQuery: Sendable {
-    /// A declared service's name, or, for deploys that matched no service, the name they
-    /// sent. An alias is not looked up here (the store does not know the config): resolve it
-    /// with the revision's `ServiceIndex.match` first.
-    public var service: String?
+    /// Deploys whose service key is any of these (none: every deploy). A deploy's key is
+    /// the declared service it matched, or the name it sent when it matched none. The store
+    /// does not know the config, so names people type go through `resolvingServices` first.
+    public var services: [String]
     public var environment: String?
     public var limit: Int = 50
 
     public init(service: String? = nil, environment: String? = nil, limit: Int = 50) {
-        self.service = service
+        services = service.map { [$0] } ?? []
         self.environment = environment
         self.limit = limit
+    }
+
+    /// Each name as a person means it: the service it names or is an alias of (matched as
+    /// deploys are), plus the names that service's deploys were recorded under before it
+    /// declared them (its aliases, and the name as typed). So `--service shopping_cart` lists
+    /// shopping-cart's deploys, and still the ones sent as `shopping_cart` while it was only
+    /// a suggestion.
+    public func resolvingServices(with index: ServiceIndex) -> DeployQuery {
+        var query = self
+        query.services = []
+        for name in services {
+            var keys = [name]
+            if let declared = index.match(name) {
+                keys = [declared] + (index.service(named: declared)?.aliases ?? []) + [name]
+            }
+            for key in keys where !query.services.contains(key) { query.services.append(key) }
+        }
+        return query
     }
 }
 

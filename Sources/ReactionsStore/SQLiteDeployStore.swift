@@ -174,8 +174,9 @@ public final class SQLiteDeployStore: @unchecked Sendable {
 
     // MARK: Reading
 
-    /// The listing's SQL and its values (the schema tests read its query plan).
-    static func listing(_ query: DeployQuery) -> (sql: String, values: [SQLiteValue]) {
+    /// The listing's SQL and its values for one service key (the schema tests read its
+    /// query plan).
+    static func listing(_ query: DeployQuery, service: String?) -> (sql: String, values: [SQLiteValue]) {
         var sql = """
             SELECT d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
                    d.received_at, d.updated_at, d.payload, e.envelope
@@ -183,7 +184,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
             """
         var conditions: [String] = []
         var values: [SQLiteValue] = []
-        if let service = query.service {
+        if let service {
             // Written exactly as migration 6 indexes it, or SQLite would not use the index.
             conditions.append("coalesce(d.service_name, d.service) = ?")
             values.append(.text(service))
@@ -199,7 +200,16 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     }
 
     public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
-        let (sql, values) = Self.listing(query)
+        guard query.services.count > 1 else { return try deploys(query, service: query.services.first) }
+        // One walk down the index per key, merged: `IN (…)` with `ORDER BY id` would make
+        // SQLite sort every deploy of every key to return the newest few.
+        var all: [StoredDeploy] = []
+        for key in query.services { all += try deploys(query, service: key) }
+        return Array(all.sorted { $0.id > $1.id }.prefix(query.limit))
+    }
+
+    private func deploys(_ query: DeployQuery, service: String?) throws(StoreError) -> [StoredDeploy] {
+        let (sql, values) = Self.listing(query, service: service)
         let s = try db.prepare(sql)
         try s.bind(values)
         var out: [StoredDeploy] = []

@@ -66,13 +66,31 @@ import ReactionsCore
         #expect(try store.deploys(DeployQuery(service: "shop_cart")).isEmpty, "aliases are resolved by the caller")
         // The query is answered from the index, newest first, not by scanning every deploy.
         let db = try SQLiteDatabase(path: path)
-        let listing = SQLiteDeployStore.listing(DeployQuery(service: "cart"))
+        let listing = SQLiteDeployStore.listing(DeployQuery(), service: "cart")
         let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
         try plan.bind(listing.values)
         var steps: [String] = []
         while try plan.step() { steps.append(plan.text(3)) }
         #expect(steps.contains { $0.contains("USING INDEX deploys_by_service") || $0.contains("USING COVERING INDEX deploys_by_service") }, "\(steps)")
         #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+    }
+
+    @Test func aServiceListsTheDeploysSentUnderItsAliasesBeforeTheyWereDeclared() throws {
+        let store = try SQLiteDeployStore(path: path)
+        // While `shop_cart` was unknown its deploys were suggestions; then it became cart's alias.
+        _ = try store.record([try record("shop_cart", dedup: "early"), try record("cart", matched: "cart", dedup: "c1"),
+                              try record("shop_cart", matched: "cart", dedup: "late"), try record("search", matched: "search", dedup: "s1")])
+        let document = try StateDocument(json: .object(["version": .int(1), "services": .array([
+            .object(["name": .string("cart"), "aliases": .array([.string("shop_cart")])]), .object(["name": .string("search")]),
+        ])]))
+        let services = ServiceIndex(document.services)
+        for name in ["cart", "shop_cart", "Shop_Cart"] {
+            let listed = try store.deploys(DeployQuery(service: name).resolvingServices(with: services))
+            #expect(listed.map(\.dedupID) == ["late", "c1", "early"], "\(name)")
+        }
+        #expect(try store.deploys(DeployQuery(service: "cart", limit: 2).resolvingServices(with: services)).map(\.dedupID) == ["late", "c1"])
+        #expect(try store.deploys(DeployQuery(service: "mystery").resolvingServices(with: services)).isEmpty)
+        #expect(DeployQuery(service: "shop_cart").resolvingServices(with: services).services == ["cart", "shop_cart"])
     }
 
     @Test func textWithANulInsideIsStoredAndReadWhole() throws {

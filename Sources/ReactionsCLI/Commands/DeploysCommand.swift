@@ -9,7 +9,7 @@ struct DeploysCommand: Command {
         usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--limit N] [--format text|json]",
                 "deploys record (--data JSON | --data-file FILE) [--endpoint NAME] [--server URL] [--token TOKEN]"],
         options: [Paths.stateOption,
-                  .init(name: "service", value: "NAME", help: "Only deploys of this service: its name or an alias, or the name deploys sent for a service not declared."),
+                  .init(name: "service", value: "NAME", help: "Only deploys of this service, by its name or an alias (including deploys sent under an alias before it was declared), or by the name deploys sent for a service not declared."),
                   .init(name: "environment", value: "ENV", help: "Only deploys to this environment."),
                   .init(name: "limit", value: "N", help: "At most N deploys (default 50)."),
                   .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at).",
@@ -40,12 +40,11 @@ struct DeploysCommand: Command {
         }
         let path = Paths.state(args, terminal.environment)
         let store = try DeployInput.open(path)
-        var service = args.value("service")
-        if let name = service, store != nil, let head = try StateInput.head(StateInput.openIfPresent(path)) {
-            // An alias lists the deploys of the service it stands for, as `serve` matches them.
-            service = ServiceIndex(head.document.services).match(name) ?? name
+        var query = DeployQuery(service: args.value("service"), environment: args.value("environment"), limit: limit)
+        if !query.services.isEmpty, store != nil, let head = try StateInput.head(StateInput.openIfPresent(path)) {
+            // Read against the applied revision, as `serve` reads them (see `resolvingServices`).
+            query = query.resolvingServices(with: ServiceIndex(head.document.services))
         }
-        let query = DeployQuery(service: service, environment: args.value("environment"), limit: limit)
         let deploys = try StateInput.call { () throws(StoreError) in try store?.deploys(query) ?? [] }
         if args.value("format") == "json" {
             terminal.write(JSON.array(deploys.map(\.json)).prettyText)
