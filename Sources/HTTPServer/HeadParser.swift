@@ -92,20 +92,19 @@ enum HeadParser {
             if name.caseInsensitiveEquals("host") {
                 hosts += 1
             } else if name.caseInsensitiveEquals("content-length") {
-                // The usual case, one plain number, without splitting the value into a list.
-                if let n = Self.plainLength(field.value), contentLength == nil || contentLength == n {
+                // Usually one plain number; a list (`5, 5`) only if every item is the same one.
+                func accept(_ text: String) -> HTTPParseError? {
+                    guard let n = Self.plainLength(text) else { return .badRequest("invalid Content-Length") }
+                    if let existing = contentLength, existing != n { return .badRequest("conflicting Content-Length values") }
                     contentLength = n
-                    continue
+                    return nil
                 }
-                for item in field.value.split(separator: ",", omittingEmptySubsequences: false) {
-                    let text = item.trimmingSpaces
-                    guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
-                        return .failure(.badRequest("invalid Content-Length"))
+                if !field.value.utf8.contains(UInt8(ascii: ",")) {
+                    if let error = accept(field.value) { return .failure(error) }
+                } else {
+                    for item in field.value.split(separator: ",", omittingEmptySubsequences: false) {
+                        if let error = accept(item.trimmingSpaces) { return .failure(error) }
                     }
-                    if let existing = contentLength, existing != n {
-                        return .failure(.badRequest("conflicting Content-Length values"))
-                    }
-                    contentLength = n
                 }
             } else if name.caseInsensitiveEquals("transfer-encoding") {
                 transferCodings += field.value.split(separator: ",").map { $0.trimmingSpaces.lowercased() }.filter { !$0.isEmpty }
@@ -155,8 +154,7 @@ enum HeadParser {
 
     static func digit(_ b: UInt8) -> Int? { b >= 0x30 && b <= 0x39 ? Int(b - 0x30) : nil }
 
-    /// 1 to 18 digits and nothing else (no sign, no spaces, no list); nil otherwise, for the
-    /// general path to judge.
+    /// 1 to 18 digits and nothing else (no sign, no spaces); nil otherwise.
     static func plainLength(_ value: String) -> Int? {
         let bytes = value.utf8
         guard !bytes.isEmpty, bytes.count <= 18 else { return nil }

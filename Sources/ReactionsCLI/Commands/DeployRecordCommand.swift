@@ -10,12 +10,8 @@ enum DeployRecordCommand {
                           CommandSpec.Option(name: "data-file", value: "FILE", help: "record: read the deploy from a file (- for stdin)."),
                           ScriptAPIInput.serverOption, ScriptAPIInput.tokenOption]
 
-    static let listingOnly = ["service", "environment", "limit", "format", "state"]
-
+    /// Options of the listing were refused by `DeploysCommand` before this runs.
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        if let misplaced = listingOnly.first(where: { args.value($0) != nil }) {
-            throw CLIError.usage("--\(misplaced) lists deploys; `deploys record` takes the deploy as --data or --data-file", command: "deploys")
-        }
         guard let deploy = try ScriptAPIInput.data(args, command: "deploys") else {
             throw CLIError.usage("deploys record needs the deploy: --data JSON or --data-file FILE (- for stdin)", command: "deploys")
         }

@@ -8,13 +8,7 @@ struct DeploysCommand: Command {
         summary: "List recorded deploys, newest first; or record one through a running serve.",
         usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--limit N] [--format text|json]",
                 "deploys record (--data JSON | --data-file FILE) [--endpoint NAME] [--server URL] [--token TOKEN]"],
-        options: [Paths.stateOption,
-                  .init(name: "service", value: "NAME", help: "Only deploys of this service, by its name or an alias (including deploys sent under an alias before it was declared), or by the name deploys sent for a service not declared."),
-                  .init(name: "environment", value: "ENV", help: "Only deploys to this environment."),
-                  .init(name: "limit", value: "N", help: "At most N deploys (default 50)."),
-                  .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at).",
-                        allowed: ["text", "json"]),
-                  Paths.noColorOption] + DeployRecordCommand.options,
+        options: listingOptions + [Paths.noColorOption] + DeployRecordCommand.options,
         discussion: """
         `deploys record` sends a deploy, as OpsLevel's deploy webhook takes it, to a running
         serve's admin API (POST /api/v1/deploys), which records and answers it as the deploy
@@ -25,9 +19,22 @@ struct DeploysCommand: Command {
         """,
         maxPositionals: 1)
 
+    /// The listing's options; `deploys record` refuses them (and the listing refuses its).
+    static let listingOptions: [CommandSpec.Option] = [
+        Paths.stateOption,
+        .init(name: "service", value: "NAME", help: "Only deploys of this service, by its name or an alias (including deploys sent under an alias before it was declared), or by the name deploys sent for a service not declared."),
+        .init(name: "environment", value: "ENV", help: "Only deploys to this environment."),
+        .init(name: "limit", value: "N", help: "At most N deploys (default 50)."),
+        .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at).",
+              allowed: ["text", "json"]),
+    ]
+
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
         if let action = args.positionals.first {
             guard action == "record" else { throw CLIError.usage("unknown action \(action): the only one is `record`", command: "deploys") }
+            if let misplaced = listingOptions.first(where: { args.value($0.name) != nil }) {
+                throw CLIError.usage("--\(misplaced.name) lists deploys; `deploys record` takes the deploy as --data or --data-file", command: "deploys")
+            }
             return try DeployRecordCommand.run(args, terminal)
         }
         if let misplaced = DeployRecordCommand.options.first(where: { args.value($0.name) != nil }) {

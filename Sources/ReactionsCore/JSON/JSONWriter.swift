@@ -88,19 +88,16 @@ public struct JSONWriter: Sendable {
 
     /// Writes members as `"key":value` pairs joined by commas, compact and without braces,
     /// leaving out those `skip` names: for text that splices them into a larger object.
-    /// Returns how many it wrote.
-    @discardableResult
-    public static func writeMembers(_ members: [JSON.Member], into out: inout [UInt8], skipping skip: (String) -> Bool = { _ in false }) -> Int {
+    public static func writeMembers(_ members: [JSON.Member], into out: inout [UInt8], skipping skip: (String) -> Bool = { _ in false }) {
         let writer = JSONWriter(style: .compact)
-        var written = 0
+        var first = true
         for m in members where !skip(m.key) {
-            if written > 0 { out.append(UInt8(ascii: ",")) }
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
             writeString(m.key, into: &out)
             out.append(UInt8(ascii: ":"))
             writer.write(m.value, into: &out, indent: 0)
-            written += 1
         }
-        return written
     }
 
     /// Escapes per RFC 8259; `/` is left alone, non-ASCII is written as UTF-8, and
