@@ -185,7 +185,8 @@ struct AdminAPI {
         let declared = routes.config.endpoints.filter { $0.kind == .deploy }
         if let name = QueryString.parse(head.query ?? "")["endpoint"] {
             guard let named = declared.first(where: { $0.name == name }) else {
-                return .failure(EndpointRefusal(response: .problem(.notFound, "Not Found", "no deploy endpoint is named \(name); declared: " + names(declared))))
+                let known = declared.isEmpty ? "this revision declares none" : "declared: " + names(declared)
+                return .failure(EndpointRefusal(response: .problem(.notFound, "Not Found", "no deploy endpoint is named \(name); \(known) (`reactions endpoints` lists them)")))
             }
             return .success(named)
         }

@@ -15,10 +15,10 @@ struct EmitCommand: Command {
         discussion: """
         Inside a reaction's script nothing needs configuring: serve gives every script
         REACTIONS_API_URL and a short-lived REACTIONS_API_TOKEN that may only emit events and
-        record deploys (`reactions deploys record`). An
-        event emitted that way records the event that ran the script (causationid) and one more
-        level of chain depth; past depth 8 events are stored but fire nothing, so reactions
-        that emit each other's events cannot loop forever. TYPE must be custom.<name>.
+        record deploys (`reactions deploys record`). An event emitted that way records the
+        event that ran the script (causationid) and one more level of chain depth; past depth 8
+        events are stored but fire nothing, so reactions that emit each other's events cannot
+        loop forever. TYPE must be custom.<name>.
         Prints the event id; exits 1 if the server refuses the event.
         """,
         maxPositionals: 1)
