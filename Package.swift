@@ -27,11 +27,14 @@ let package = Package(
         .executableTarget(name: "MatchBenchmark", dependencies: ["ReactionsCore"], path: "Tests/Benchmarks/MatchBenchmark"),
         .executableTarget(name: "IngestBenchmark", dependencies: ["HTTPServer", "ReactionsCore", "ReactionsStore", "ReactionsRuntime"],
                           path: "Tests/Benchmarks/IngestBenchmark"),
+        // A raw socket client for the tests that speak HTTP byte by byte (server and hostile tests).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore", "HTTPServer"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
         // Depends on the executable so `swift test` builds the binary these tests run.
-        .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore", "ReactionsRuntime", "HTTPServer"]),
+        .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore", "ReactionsRuntime", "HTTPServer",
+                                                             "TestSupport"]),
     ]
 )

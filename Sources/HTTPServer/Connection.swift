@@ -14,7 +14,13 @@ final class Connection {
     /// Close once the output is flushed.
     var closeAfterFlush = false
     var writeInterest = false
-    /// Reading is paused while a response is pending and enough input is already buffered.
+    /// Queued for the loop to parse its buffered input.
+    var scheduled = false
+    /// Queued for the loop to write its output at the end of the turn.
+    var flushQueued = false
+    /// Monotonic nanoseconds: when output was last queued on an empty buffer or written.
+    var lastOutputProgress: UInt64 = 0
+    /// Reading is paused while enough input is buffered, or output is unsent, to answer.
     var readingPaused = false
     /// Monotonic nanoseconds: when the current request's first byte arrived (0: none yet).
     var requestStartedAt: UInt64 = 0
@@ -33,6 +39,7 @@ final class Connection {
     }
 
     var hasPendingOutput: Bool { outputIndex < output.count }
+    var pendingOutputBytes: Int { output.count - outputIndex }
 
     /// Drops consumed input so the buffer does not grow across keep-alive requests.
     func compactInput() {

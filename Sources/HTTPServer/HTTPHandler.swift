@@ -33,8 +33,19 @@ public struct HTTPServerConfiguration: Sendable {
     public var requestTimeoutMilliseconds: UInt64 = 10_000
     /// A keep-alive connection with nothing to do is closed after this.
     public var idleTimeoutMilliseconds: UInt64 = 60_000
-    /// Connections beyond this are answered 503 and closed.
+    /// A connection whose unsent output makes no progress for this long is closed: its
+    /// client stopped reading.
+    public var writeTimeoutMilliseconds: UInt64 = 30_000
+    /// Connections beyond this are answered 503 and closed. The server lowers it to what
+    /// the process's descriptor limit allows (`HTTPServer.maximumConnections`).
     public var maxConnections = 10_000
+    /// Unsent response bytes a connection may hold before the server stops reading (and
+    /// so answering) its pipelined requests until the client reads.
+    public var maximumPendingOutputBytes = 64 * 1024
+    /// Requests with a larger body are handled on a worker thread, never on an event loop.
+    public var inlineBodyBytes = 16 * 1024
+    /// Threads for those requests.
+    public var workerThreads = max(2, ProcessInfoCores.count)
     public var backlog: Int32 = 1024
 
     public init() {}

@@ -45,6 +45,10 @@ public struct HTTPParser: Sendable {
     var body: [UInt8] = []
     /// How far the search for the end of the head got, so slow clients cost linear time.
     var scanned = 0
+    /// How much of the request line has been checked while the head is incomplete, and
+    /// where in the line that check is.
+    var lineChecked = 0
+    var linePhase = RequestLineCheck.Phase.start
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -123,6 +127,13 @@ public struct HTTPParser: Sendable {
             i += 1
         }
         guard end >= 0 else {
+            // Garbage (a TLS handshake, a bare LF) is refused as soon as it is seen, not
+            // after the request timeout.
+            if linePhase != RequestLineCheck.Phase.done {
+                let checked = RequestLineCheck.scan(buffer, from: index + lineChecked, phase: &linePhase)
+                if case .failure(let error) = checked { return fail(error) }
+                if case .success(let count) = checked { lineChecked += count }
+            }
             scanned = buffer.count - index
             // The terminator could still begin in the last three bytes; fail only when even
             // then the head would pass the limit, exactly as the complete-head check below.
@@ -130,6 +141,8 @@ public struct HTTPParser: Sendable {
         }
         guard end - index <= limits.headerBytes else { return fail(.headersTooLarge) }
         scanned = 0
+        lineChecked = 0
+        linePhase = .start
         let result = HeadParser.parse(buffer, index, end)
         index = end + 4
         switch result {
@@ -148,6 +161,7 @@ public struct HTTPParser: Sendable {
         switch phase {
         case .size:
             guard let lineEnd = Self.findCRLF(buffer, from: index, limit: 1024) else {
+                if Self.hasBareLineEnd(buffer, from: index, limit: 1024) { return fail(.badRequest("bare CR or LF in a chunk size line")) }
                 return buffer.count - index > 1024 ? fail(.badRequest("chunk size line too long")) : .needMoreData
             }
             guard let size = Self.chunkSize(buffer[index..<lineEnd]) else {
@@ -175,6 +189,9 @@ public struct HTTPParser: Sendable {
             return nil
         case .trailer(let seen):
             guard let lineEnd = Self.findCRLF(buffer, from: index, limit: limits.headerBytes - seen) else {
+                if Self.hasBareLineEnd(buffer, from: index, limit: limits.headerBytes - seen) {
+                    return fail(.badRequest("bare CR or LF in the trailer section"))
+                }
                 return seen + buffer.count - index > limits.headerBytes ? fail(.headersTooLarge) : .needMoreData
             }
             if lineEnd == index {
@@ -198,6 +215,19 @@ public struct HTTPParser: Sendable {
             i += 1
         }
         return nil
+    }
+
+    /// Whether the line starting at `start` already shows a bare CR or LF (so waiting for
+    /// more bytes cannot make it valid).
+    static func hasBareLineEnd(_ buffer: [UInt8], from start: Int, limit: Int) -> Bool {
+        var i = start
+        let end = min(buffer.count, start + max(0, limit))
+        while i < end {
+            if buffer[i] == 10 { return true }
+            if buffer[i] == 13 { return i + 1 < buffer.count && buffer[i + 1] != 10 }
+            i += 1
+        }
+        return false
     }
 
     /// `1a3f` optionally followed by `;ext=value`; nil when malformed or absurdly large.

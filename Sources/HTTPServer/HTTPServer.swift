@@ -22,6 +22,9 @@ final class ServerShared: Sendable {
     let inFlight = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
     let drainDeadline = Atomic<UInt64>(0)
+    let maximumConnections: Int
+
+    init(maximumConnections: Int) { self.maximumConnections = maximumConnections }
 }
 
 /// An HTTP/1.1 server: one epoll loop per core, each with its own SO_REUSEPORT listener,
@@ -30,7 +33,8 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let loops: [EventLoop]
     private let finished = DispatchGroup()
-    private let shared = ServerShared()
+    private let shared: ServerShared
+    private let workers: WorkerPool
     /// The port actually bound (useful with port 0).
     public let port: Int
 
@@ -38,17 +42,30 @@ public final class HTTPServer: Sendable {
         csys_ignore_sigpipe()
         csys_tune_allocator_for_serving()
         self.configuration = configuration
+        let shared = ServerShared(maximumConnections: Self.connectionCap(configuration.maxConnections,
+                                                                         descriptors: csys_raise_nofile_limit()))
+        self.shared = shared
+        let workers = WorkerPool(threads: configuration.workerThreads, name: "http-worker")
+        self.workers = workers
         var loops: [EventLoop] = []
         var port = configuration.port
-        let shared = self.shared
         for index in 0..<max(1, configuration.eventLoops) {
             let fd = csys_listen_tcp(configuration.host, Int32(port), configuration.backlog, 1)
             guard fd >= 0 else {
                 for loop in loops { loop.closeListener() }
+                workers.stop(threads: configuration.workerThreads)
                 throw .cannotListen(host: configuration.host, port: port, errno: -fd)
             }
             if port == 0 { port = Int(csys_local_port(fd)) }
-            loops.append(try EventLoop(index: index, listenFD: fd, configuration: configuration, handler: handler, shared: shared))
+            do {
+                loops.append(try EventLoop(index: index, listenFD: fd, configuration: configuration, handler: handler, shared: shared,
+                                           workers: workers))
+            } catch {
+                _ = csys_close(fd)
+                for loop in loops { loop.closeListener() }
+                workers.stop(threads: configuration.workerThreads)
+                throw error
+            }
         }
         self.loops = loops
         self.port = port
@@ -76,7 +93,21 @@ public final class HTTPServer: Sendable {
         shared.stopping.store(true, ordering: .releasing)
         for loop in loops { loop.wake() }
         finished.wait()
+        workers.stop(threads: configuration.workerThreads)
     }
+
+    /// Each connection holds a descriptor, and the process needs more for its state file,
+    /// scripts and outgoing deliveries: past the limit, accept fails with EMFILE and
+    /// everything else that opens a file fails too. So the cap leaves an eighth (at least
+    /// 32) of the descriptor limit to the rest of the process.
+    static func connectionCap(_ configured: Int, descriptors: Int) -> Int {
+        guard descriptors > 0 else { return configured }
+        return max(1, min(configured, descriptors - max(32, descriptors / 8)))
+    }
+
+    /// Connections served at once: the configured cap, lowered to what the descriptor
+    /// limit allows.
+    public var maximumConnections: Int { shared.maximumConnections }
 
     /// Open connections across all loops.
     public var connectionCount: Int { shared.connections.load(ordering: .relaxed) }

@@ -66,4 +66,11 @@ int csys_wait(int pid);
 int csys_poll2(int fd1, int fd2, int timeout_ms);
 int csys_set_nonblocking(int fd);
 
+/// Raises the soft RLIMIT_NOFILE to the hard limit (as nginx's worker_rlimit_nofile does)
+/// and returns the soft limit in force afterwards, or -errno.
+long csys_raise_nofile_limit(void);
+/// Opens /dev/null read-only, close-on-exec: a descriptor held in reserve so that when the
+/// process is out of descriptors one can still be freed to accept a client and refuse it.
+int csys_open_reserve(void);
+
 #endif
