@@ -99,21 +99,22 @@ struct WebhookEndpointHandler {
         }
     }
 
+    /// Form fields a webhook body may carry: form senders (Slack, Twilio, HTML forms) send
+    /// tens; PHP's `max_input_vars` draws the same line.
+    static let maximumFormFields = 1_000
+
     /// JSON, or `application/x-www-form-urlencoded` (repeated names become lists).
     static func decodeBody(_ request: HTTPRequest) -> Result<JSON, BodyError> {
         if request.body.isEmpty { return .success(.object([])) }
         let type = request.headers["content-type"]?.lowercased() ?? ""
         if type.hasPrefix("application/x-www-form-urlencoded") {
-            var members: [JSON.Member] = []
-            for (key, value) in QueryString.pairs(String(decoding: request.body, as: UTF8.self)[...]) {
-                if let i = members.firstIndex(where: { $0.key == key }) {
-                    let existing = members[i].value
-                    members[i].value = .array((existing.arrayValue ?? [existing]) + [.string(value)])
-                } else {
-                    members.append(JSON.Member(key, .string(value)))
-                }
+            let text = String(decoding: request.body, as: UTF8.self)
+            guard let fields = QueryString.fields(text[...], maximumPairs: maximumFormFields) else {
+                return .failure(BodyError(message: "the form has more than \(maximumFormFields) fields; send the payload as JSON"))
             }
-            return .success(.object(members))
+            return .success(.object(fields.map { field in
+                JSON.Member(field.name, field.values.count == 1 ? .string(field.values[0]) : .array(field.values.map(JSON.string)))
+            }))
         }
         do {
             return .success(try JSONParser.value(request.body))

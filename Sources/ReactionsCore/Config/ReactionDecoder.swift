@@ -114,7 +114,9 @@ enum ReactionDecoder {
             case "regex":
                 guard let pattern = ctx.string(op.value, op_p, "\"regex\"") else { return nil }
                 if let problem = RegexCheck.problem(pattern) {
-                    ctx.error("invalid regular expression \"\(pattern)\": \(problem)", op.value, op_p)
+                    var node = op.value
+                    node.position = RegexCheck.position(of: problem.offset, in: pattern, stringAt: op.value.position)
+                    ctx.error("invalid regular expression \"\(pattern)\": \(problem.message)", node, op_p)
                     return nil
                 }
                 return .regex(pattern)
@@ -203,17 +205,34 @@ enum ReactionDecoder {
     }
 }
 
-import Foundation
-
-/// Checks a filter's regular expression at load time, so a typo fails the plan, not a delivery.
+/// Checks a filter's regular expression at load time, so a typo (or a construct that
+/// cannot be matched in linear time) fails the plan, not a delivery.
 enum RegexCheck {
-    static func problem(_ pattern: String) -> String? {
-        guard pattern.count <= 1024 else { return "longer than 1024 characters" }
+    static let maximumLength = 1024
+
+    static func problem(_ pattern: String) -> RegexError? {
+        guard pattern.unicodeScalars.count <= maximumLength else {
+            return RegexError(message: "longer than \(maximumLength) characters", offset: maximumLength)
+        }
         do {
-            _ = try NSRegularExpression(pattern: pattern)
+            _ = try LinearRegex(pattern)
             return nil
         } catch {
-            return "it does not compile"
+            return error
         }
+    }
+
+    /// Where character `offset` of the pattern sits in the file, given where its JSON
+    /// string starts: each scalar counts as written with JSON's shortest escape.
+    static func position(of offset: Int, in pattern: String, stringAt start: SourcePosition) -> SourcePosition {
+        var column = start.column + 1
+        for scalar in pattern.unicodeScalars.prefix(max(0, offset)) {
+            switch scalar {
+            case "\\", "\"", "\n", "\r", "\t", "\u{08}", "\u{0C}": column += 2
+            case "\u{00}"..."\u{1F}": column += 6
+            default: column += 1
+            }
+        }
+        return SourcePosition(line: start.line, column: column)
     }
 }

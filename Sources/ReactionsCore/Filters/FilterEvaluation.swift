@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 extension Condition {
     /// Whether `value` (nil: the variable has no value) satisfies the condition. Numbers and
@@ -19,7 +19,7 @@ extension Condition {
             return text.hasPrefix(prefix)
         case .regex(let pattern):
             guard let text = Self.scalarText(value), let regex = RegexCache.shared.regex(pattern) else { return false }
-            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            return regex.matches(text)
         }
     }
 
@@ -55,17 +55,14 @@ extension Filter {
 }
 
 /// Compiled regular expressions, compiled once per pattern.
-final class RegexCache: @unchecked Sendable {
+final class RegexCache: Sendable {
     static let shared = RegexCache()
-    private var cache: [String: NSRegularExpression] = [:]
-    private let lock = NSLock()
+    private let cache = Mutex<[String: LinearRegex]>([:])
 
-    func regex(_ pattern: String) -> NSRegularExpression? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = cache[pattern] { return cached }
-        guard let compiled = try? NSRegularExpression(pattern: pattern) else { return nil }
-        cache[pattern] = compiled
+    func regex(_ pattern: String) -> LinearRegex? {
+        if let cached = cache.withLock({ $0[pattern] }) { return cached }
+        guard let compiled = try? LinearRegex(pattern) else { return nil }
+        cache.withLock { $0[pattern] = compiled }
         return compiled
     }
 }

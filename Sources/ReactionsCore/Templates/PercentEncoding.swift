@@ -8,6 +8,28 @@ public enum QueryString {
         }
     }
 
+    /// The fields of a form body in the order their names first appear, each with its
+    /// values in order; nil when it has more than `maximumPairs` pairs. Linear in the body:
+    /// a repeated name is found through a table, not by scanning the fields so far.
+    public static func fields(_ text: Substring, maximumPairs: Int) -> [(name: String, values: [String])]? {
+        var fields: [(name: String, values: [String])] = []
+        var positions: [String: Int] = [:]
+        var count = 0
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            count += 1
+            guard count <= maximumPairs else { return nil }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decode(parts[0]), value = parts.count > 1 ? decode(parts[1]) : ""
+            if let position = positions[name] {
+                fields[position].values.append(value)
+            } else {
+                positions[name] = fields.count
+                fields.append((name, [value]))
+            }
+        }
+        return fields
+    }
+
     /// The last value of each name.
     public static func parse(_ text: Substring) -> [String: String] {
         var out: [String: String] = [:]
