@@ -29,7 +29,7 @@ let package = Package(
                           path: "Tests/Benchmarks/IngestBenchmark"),
         // A raw socket client for the tests that speak HTTP byte by byte (server and hostile tests).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore"]),
+        .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore", "HTTPServer"]),
         .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),

@@ -228,6 +228,6 @@ final class Dispatcher: Sendable {
                                causationID: delivery.eventID, chainDepth: depth)
         log.event("delivery failed for good; dead-lettered", ["delivery": .string(delivery.id), "reaction": .string(delivery.reaction),
                                                               "event": .string(event.id)], level: "error")
-        return AttemptOutcome(deliveryID: delivery.id, attempt: record, next: .failed(event, revision: routes.revision, matcher: routes.matcher))
+        return AttemptOutcome(deliveryID: delivery.id, attempt: record, next: .failed(event, revision: routes.revision, firings: routes.matcher?.firings(for: event) ?? .none))
     }
 }

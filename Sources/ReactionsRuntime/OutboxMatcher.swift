@@ -38,10 +38,10 @@ public enum OutboxMatcher {
         guard !index.reactions.isEmpty else { return nil }
         return ReactionMatcher(
             mayFire: { type, service, endpoint in index.hasCandidates(type: type, service: service, endpoint: endpoint) },
-            fire: { envelope in
-                guard (envelope["chaindepth"]?.intValue ?? 0) < maximumChainDepth else { return [] }
+            firings: { envelope, storeFields in
+                guard (envelope["chaindepth"]?.intValue ?? 0) < maximumChainDepth else { return .none }
                 let context = TemplateContext(variables: EventVariables.make(envelope: envelope, services: services))
-                return index.firingIndexes(envelope: envelope, context: context).map { index.reactions[$0].name }
+                return index.firings(envelope: envelope, context: context, storeFields: storeFields)
             })
     }
 }

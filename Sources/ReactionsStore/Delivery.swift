@@ -99,8 +99,8 @@ public struct AttemptOutcome: Sendable {
         case delivered
         /// Try again at this time (ms since the epoch).
         case retry(at: Int64)
-        /// Dead letter: with the `reaction.failed` event to store (and the deliveries it causes).
-        case failed(CloudEvent, revision: Int, matcher: ReactionMatcher?)
+        /// Dead letter: with the `reaction.failed` event to store and the reactions it fires.
+        case failed(CloudEvent, revision: Int, firings: Firings)
 
         public var isDeadLetter: Bool {
             if case .failed = self { return true }

@@ -12,8 +12,6 @@ public final class DeployRecord: Sendable {
     public let receivedAt: String
     /// The revision the endpoint was served under.
     public let revision: Int
-    /// The reactions of that revision: deliveries are written with the event.
-    public let matcher: ReactionMatcher?
 
     /// Text prepared where the request was parsed, so the single writer only binds and
     /// inserts: the event's envelope around its data (which is where the payload is stored).
@@ -22,16 +20,18 @@ public final class DeployRecord: Sendable {
     /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`
     /// (just `}` when there are none).
     let dataTail: String
-    /// When a reaction may fire, the envelope's attributes and data members as values, built
-    /// here on the request's thread so the single writer never parses what it just wrote.
-    let matchable: (attributes: [JSON.Member], data: [JSON.Member])?
+    /// The reactions the deploy's event fires, matched here on the request's thread with
+    /// the revision's `matcher`; the writer only settles the clauses on its id and number.
+    let firings: Firings
+    /// For a service no declared one matches: the `service.suggested` event the store
+    /// raises if this is the first deploy naming it, built and matched here too.
+    let suggestion: (event: CloudEvent, firings: Firings)?
 
     /// `cause`: the event whose reaction recorded this deploy through the API, and its chain
     /// depth; the deploy's event is one level deeper, so reactions cannot loop through deploys.
     public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil,
                 cause: (eventID: String, depth: Int)? = nil) {
         self.endpoint = endpoint
-        self.matcher = matcher
         self.payload = payload
         self.serviceName = serviceName
         self.receivedAt = receivedAt
@@ -56,9 +56,26 @@ public final class DeployRecord: Sendable {
         text.append(UInt8(ascii: "}"))
         dataTail = String(decoding: text, as: UTF8.self)
         if let matcher, matcher.mayFire(type, service, endpoint) {
-            matchable = (attributes, members.filter { !Self.isComputedData($0.key) })
+            // The data as the store will write it, its id and (unless sent) number to come.
+            var data: [JSON.Member] = []
+            if let sent = payload.raw["deploy_number"] { data.append(.init("deploy_number", sent)) }
+            data.append(.init("status", .string(payload.status.rawValue)))
+            data.append(.init("id", .int(0)))
+            data += members.filter { !Self.isComputedData($0.key) }
+            let storeFields: Set<Firings.StoreField> = payload.raw["deploy_number"] == nil ? [.id, .deployNumber] : [.id]
+            firings = matcher.firings(.object(attributes + [.init("data", .object(data))]), storeFields)
         } else {
-            matchable = nil
+            firings = .none
+        }
+        if serviceName == nil {
+            let event = CloudEvent(id: EventID.make(), source: "/endpoints/\(endpoint)", type: EventType.serviceSuggested,
+                                   time: receivedAt, subject: payload.service,
+                                   data: .object(["service": .string(payload.service), "environment": payload.environment.map(JSON.string) ?? .null,
+                                                  "endpoint": .string(endpoint)]),
+                                   service: payload.service, environment: payload.environment, endpoint: endpoint)
+            suggestion = (event, matcher?.firings(for: event) ?? .none)
+        } else {
+            suggestion = nil
         }
     }
 
@@ -66,17 +83,6 @@ public final class DeployRecord: Sendable {
     /// less than hashing into a set, for every member of every deploy.)
     static func isComputedData(_ key: String) -> Bool {
         key == "deploy_number" || key == "status" || key == "id"
-    }
-
-    /// The envelope as a value, for matching (see `matchable`).
-    func envelopeJSON(deployID: Int, deployNumber: String?) -> JSON? {
-        guard let (attributes, members) = matchable else { return nil }
-        var data: [JSON.Member] = []
-        if let deployNumber { data.append(.init("deploy_number", .string(deployNumber))) }
-        else if let sent = payload.raw["deploy_number"] { data.append(.init("deploy_number", sent)) }
-        data.append(.init("status", .string(payload.status.rawValue)))
-        data.append(.init("id", .int(deployID)))
-        return .object(attributes + [.init("data", .object(data + members))])
     }
 
     /// The event envelope with the deploy's number (as sent, or generated) and id.
@@ -207,11 +213,12 @@ public struct ReceivedEvent: Sendable {
     /// Seconds since the epoch, to forget message ids once they are outside the replay window.
     public var receivedAtSeconds: Int
     public var revision: Int
-    public var matcher: ReactionMatcher?
+    /// Matched where the request was parsed (see `ReactionMatcher`).
+    public var firings: Firings
 
     public init(event: CloudEvent, endpoint: String?, messageID: String?, receivedAtSeconds: Int, revision: Int, matcher: ReactionMatcher? = nil) {
         self.event = event
-        self.matcher = matcher
+        firings = matcher?.firings(for: event) ?? .none
         self.endpoint = endpoint
         self.messageID = messageID
         self.receivedAtSeconds = receivedAtSeconds

@@ -1,18 +1,25 @@
 import ReactionsCore
 
-/// Which reactions an event fires, asked by the store while it commits the event so that
-/// the event and its deliveries land in one transaction (the outbox of DESIGN §4).
+/// Which reactions an event fires, for the revision it arrived under: asked before the
+/// event is committed (on the request's thread, never in the single writer), so the store
+/// only writes the event and its deliveries in one transaction (the outbox of DESIGN §4).
 ///
-/// The store does not match anything itself: the runtime (or apply) hands it the matcher of
-/// the revision the event arrived under. `mayFire` is a cheap pre-check on the envelope's
-/// routing attributes, so events no reaction listens to never have their envelope parsed.
+/// `mayFire` is a cheap pre-check on the envelope's routing attributes, so events no
+/// reaction listens to never have an envelope built to match.
 public struct ReactionMatcher: Sendable {
     public let mayFire: @Sendable (_ type: String, _ service: String?, _ endpoint: String?) -> Bool
-    public let fire: @Sendable (_ envelope: JSON) -> [String]
+    /// The firings, leaving to the store the clauses on the data fields it sets.
+    public let firings: @Sendable (_ envelope: JSON, _ storeFields: Set<Firings.StoreField>) -> Firings
 
-    public init(mayFire: @escaping @Sendable (String, String?, String?) -> Bool, fire: @escaping @Sendable (JSON) -> [String]) {
+    public init(mayFire: @escaping @Sendable (String, String?, String?) -> Bool,
+                firings: @escaping @Sendable (JSON, Set<Firings.StoreField>) -> Firings) {
         self.mayFire = mayFire
-        self.fire = fire
+        self.firings = firings
+    }
+
+    /// For an event the store sets nothing on (webhooks, emitted events, apply, dead letters).
+    public func firings(for event: CloudEvent) -> Firings {
+        mayFire(event.type, event.service, event.endpoint) ? firings(event.envelope, []) : .none
     }
 }
 
@@ -33,24 +40,18 @@ final class EventLog {
 
     init(_ db: SQLiteDatabase) { self.db = db }
 
-    /// Stores one event and a delivery for each reaction it fires. Returns how many.
+    /// Stores one event and a delivery for each reaction in `reactions`. Returns how many.
     @discardableResult
-    func append(id: String, type: String, time: String, revision: Int?, envelope: JSON, matcher: ReactionMatcher?) throws(StoreError) -> Int {
-        try append(id: id, type: type, time: time, revision: revision, envelopeText: envelope.compactText,
-                   service: envelope["service"]?.stringValue, endpoint: envelope["endpoint"]?.stringValue,
-                   parsed: envelope, matcher: matcher)
+    func append(id: String, type: String, time: String, revision: Int?, envelope: JSON, reactions: [String]) throws(StoreError) -> Int {
+        try append(id: id, type: type, time: time, revision: revision, envelopeText: envelope.compactText, reactions: reactions)
     }
 
     /// The same, for an envelope already written as text (the deploy path builds it as text).
     @discardableResult
-    func append(id: String, type: String, time: String, revision: Int?, envelopeText: String, service: String?, endpoint: String?,
-                parsed: JSON? = nil, matcher: ReactionMatcher?) throws(StoreError) -> Int {
+    func append(id: String, type: String, time: String, revision: Int?, envelopeText: String, reactions: [String]) throws(StoreError) -> Int {
         guard let insertEvent else { throw .corrupt("the events table cannot be written; the schema may be damaged") }
         try insertEvent.bind(.text(id), .text(type), .text(time), revision.map(SQLiteValue.int) ?? .null, .text(envelopeText)).run()
-        guard let matcher, let revision, matcher.mayFire(type, service, endpoint) else { return 0 }
-        guard let envelope = parsed ?? (try? JSONParser.value(envelopeText)) else { return 0 }
-        let reactions = matcher.fire(envelope)
-        guard !reactions.isEmpty else { return 0 }
+        guard let revision, !reactions.isEmpty else { return 0 }
         guard let insertDelivery else { throw .corrupt("the deliveries table cannot be written; the schema may be damaged") }
         let now = Timestamp.epochMilliseconds()
         let created = Timestamp.now()

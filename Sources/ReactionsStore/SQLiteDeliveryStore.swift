@@ -89,9 +89,10 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
                 switch outcome.next {
                 case .delivered: status = .delivered
                 case .retry(let at): status = .retrying; nextAt = at
-                case .failed(let event, let revision, let matcher):
+                case .failed(let event, let revision, let firings):
                     status = .failed
-                    try events.append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: event.envelope, matcher: matcher)
+                    try events.append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: event.envelope,
+                                      reactions: firings.reactions)
                 }
                 try updateDelivery.bind(.text(status.rawValue), .int(Int(nextAt)), .text(now), a.error.map(SQLiteValue.text) ?? .null,
                                         .text(outcome.deliveryID)).run()

@@ -108,10 +108,11 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     }
 
     private func insertDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> String {
+        // The number as the envelope carries it: generated, or as sent, or none.
+        let number = deployNumber.map(JSON.string) ?? record.payload.raw["deploy_number"]
         try events.append(id: record.eventID, type: record.payload.status.eventType, time: record.receivedAt, revision: record.revision,
                           envelopeText: record.envelope(deployID: deployID, deployNumber: deployNumber),
-                          service: record.serviceName ?? record.payload.service, endpoint: record.endpoint,
-                          parsed: record.envelopeJSON(deployID: deployID, deployNumber: deployNumber), matcher: record.matcher)
+                          reactions: record.firings.resolve(id: deployID, deployNumber: number))
         return record.eventID
     }
 
@@ -131,13 +132,10 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         try statement(insertSuggestion).bind(.text(p.service), .text(record.endpoint), .text(record.receivedAt), .text(record.receivedAt),
                                              .text(environments)).run()
         // The first deploy naming an unknown service raises one `service.suggested` event.
-        let event = CloudEvent(id: EventID.make(), source: "/endpoints/\(record.endpoint)", type: EventType.serviceSuggested,
-                               time: record.receivedAt, subject: p.service,
-                               data: .object(["service": .string(p.service), "environment": p.environment.map(JSON.string) ?? .null,
-                                              "endpoint": .string(record.endpoint)]),
-                               service: p.service, environment: p.environment, endpoint: record.endpoint)
-        try events.append(id: event.id, type: event.type, time: event.time, revision: record.revision, envelope: event.envelope,
-                          matcher: record.matcher)
+        if let (event, firings) = record.suggestion {
+            try events.append(id: event.id, type: event.type, time: event.time, revision: record.revision, envelope: event.envelope,
+                              reactions: firings.reactions)
+        }
     }
 
 
@@ -165,7 +163,8 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                     try statement(insertSeen).bind(.text(endpoint), .text(messageID), .text(record.event.id), .int(record.receivedAtSeconds)).run()
                 }
                 let reactions = try events.append(id: record.event.id, type: record.event.type, time: record.event.time,
-                                                  revision: record.revision, envelope: record.event.envelope, matcher: record.matcher)
+                                                  revision: record.revision, envelope: record.event.envelope,
+                                                  reactions: record.firings.reactions)
                 outcomes.append(.stored(eventID: record.event.id, reactions: reactions))
             }
             return outcomes

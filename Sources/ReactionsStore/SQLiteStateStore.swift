@@ -87,7 +87,7 @@ public final class SQLiteStateStore: StateStore {
                                                   "summary": .object(["add": .int(created.summary.add), "change": .int(created.summary.change),
                                                                       "destroy": .int(created.summary.destroy)])]))
             try EventLog(db).append(id: event.id, type: event.type, time: event.time, revision: number, envelope: event.envelope,
-                                    matcher: commit.matcher)
+                                    reactions: commit.matcher?.firings(for: event).reactions ?? [])
             return created
         }
     }

@@ -15,14 +15,14 @@ import ReactionsCore
         return DeployRecord(endpoint: "ci", payload: payload, serviceName: service, receivedAt: Timestamp.now(), revision: 1, matcher: matcher)
     }
 
-    /// Fires `reactions` for deploys of `cart`, and counts how often it parsed an envelope.
+    /// Fires `reactions` for deploys of `cart`, and counts how often it matched an envelope.
     final class Probe: Sendable {
         let parsed = Atomic<Int>(0)
         func matcher(_ reactions: [String]) -> ReactionMatcher {
             ReactionMatcher(mayFire: { type, service, _ in type.hasPrefix("deploy.") && service == "cart" },
-                            fire: { [self] envelope in
+                            firings: { [self] envelope, _ in
                                 parsed.add(1, ordering: .relaxed)
-                                return envelope["data"]?["service"] == .string("cart") ? reactions : []
+                                return envelope["data"]?["service"] == .string("cart") ? Firings(firing: reactions) : .none
                             })
         }
     }
@@ -71,18 +71,42 @@ import ReactionsCore
         }
     }
 
-    /// The writer matches on an envelope built from values (never re-parsed): it must be the
-    /// envelope it stores, byte for byte, generated deploy number and id included.
-    @Test func theEnvelopeMatchedIsTheEnvelopeStored() throws {
+    /// The single writer only inserts: every filter ran when the record was built, on the
+    /// request's thread, so one slow filter can never hold up another request's commit.
+    @Test func theWriterMatchesNothing() throws {
         let store = try SQLiteDeployStore(path: path)
-        let seen = Mutex<[JSON]>([])
-        let matcher = ReactionMatcher(mayFire: { _, _, _ in true }, fire: { envelope in seen.withLock { $0.append(envelope) }; return [] })
+        let probe = Probe()
+        let records = try (0..<5).map { _ in try deploy(matcher: probe.matcher(["mark"])) }
+        #expect(probe.parsed.load(ordering: .relaxed) == 5)
+        _ = try store.record(records)
+        #expect(probe.parsed.load(ordering: .relaxed) == 5, "store.record matched again")
+        #expect(try SQLiteDeliveryStore(path: path).deliveries(DeliveryQuery()).count == 5)
+    }
+
+    /// Matching happens before the writer, on an envelope built from values: it must be the
+    /// envelope the store writes, byte for byte, but for the fields only the store can set
+    /// (the deploy's id and generated number), which it names as store fields instead.
+    @Test func theEnvelopeMatchedIsTheEnvelopeStoredButForTheStoreFields() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let seen = Mutex<[(JSON, Set<Firings.StoreField>)]>([])
+        let matcher = ReactionMatcher(mayFire: { _, _, _ in true }, firings: { envelope, fields in
+            seen.withLock { $0.append((envelope, fields)) }
+            return .none
+        })
         _ = try store.record([try deploy(matcher: matcher), try deploy(dedup: "d", matcher: matcher)])
         let stored = try store.events().reversed().map { $0 }
         let matched = seen.withLock { $0 }
         #expect(matched.count == 2)
-        #expect(matched.map(\.compactText) == stored.map(\.compactText))
-        #expect(matched.first?["data"]?["deploy_number"] == .string("1") && matched.last?["data"]?["deploy_number"] == .string("2"))
+        #expect(matched.allSatisfy { $0.1 == [.id, .deployNumber] })
+        func withoutStoreFields(_ envelope: JSON) -> String {
+            var data = envelope["data"]?.objectMembers ?? []
+            data.removeAll { $0.key == "id" || $0.key == "deploy_number" }
+            var members = envelope.objectMembers ?? []
+            members.removeAll { $0.key == "data" }
+            return JSON.object(members + [.init("data", .object(data))]).compactText
+        }
+        #expect(matched.map { withoutStoreFields($0.0) } == stored.map(withoutStoreFields))
+        #expect(stored.first?["data"]?["deploy_number"] == .string("1") && stored.last?["data"]?["deploy_number"] == .string("2"))
     }
 
     @Test func attemptsMoveDeliveriesAlongAndDeadLettersRaiseAnEventInTheSameTransaction() throws {
@@ -101,12 +125,12 @@ import ReactionsCore
         }
         let deadLetter = CloudEvent(id: EventID.make(), source: "/reactions/c", type: EventType.reactionFailed, time: Timestamp.now(),
                                     subject: "c", data: .object(["reaction": .string("c")]), chainDepth: 1)
-        let onFailure = ReactionMatcher(mayFire: { type, _, _ in type == EventType.reactionFailed }, fire: { _ in ["page-someone"] })
+        let onFailure = Firings(firing: ["page-someone"])
         try outbox.record([
             AttemptOutcome(deliveryID: idA, attempt: attempt(1, ok: true), next: .delivered),
             AttemptOutcome(deliveryID: idB, attempt: attempt(1, ok: false), next: .retry(at: now + 60_000)),
             AttemptOutcome(deliveryID: idC, attempt: attempt(1, ok: false),
-                           next: .failed(deadLetter, revision: 1, matcher: onFailure)),
+                           next: .failed(deadLetter, revision: 1, firings: onFailure)),
         ])
         let a = try #require(try outbox.delivery(id: idA))
         #expect(a.status == .delivered && a.attempts == 1 && a.attemptLog.first?.response == "fine")
@@ -130,7 +154,7 @@ import ReactionsCore
         let failure = CloudEvent(id: EventID.make(), source: "/reactions/a", type: EventType.reactionFailed, time: Timestamp.now(), subject: "a", data: .null)
         try outbox.record([AttemptOutcome(deliveryID: id, attempt: AttemptRecord(number: 1, startedAt: Timestamp.now(), milliseconds: 1, succeeded: false,
                                                                               httpStatus: nil, exitStatus: 1, error: "exit status 1", response: ""),
-                                          next: .failed(failure, revision: 1, matcher: nil))])
+                                          next: .failed(failure, revision: 1, firings: .none))])
         let requeued = try outbox.redeliver(id: id, now: 1234)
         #expect(requeued.id == id && requeued.status == .pending && requeued.attempts == 1 && requeued.roundAttempts == 0 && requeued.nextAt == 1234)
         #expect(try outbox.due(now: 1234, excluding: [], limit: 5).first?.attempts == 1)
