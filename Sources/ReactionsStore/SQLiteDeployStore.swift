@@ -45,17 +45,37 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         ON CONFLICT(service) DO UPDATE SET last_number = excluded.last_number
         """)
 
-    private func nextDeployNumber(_ service: String) throws(StoreError) -> Int {
-        if let current = counters[service] {
-            counters[service] = current + 1
-            return current + 1
-        }
+    /// The highest number the service has used, generated or sent as a plain integer.
+    private func lastDeployNumber(_ service: String) throws(StoreError) -> Int {
+        if let current = counters[service] { return current }
         let read = try statement(readCounter)
         try read.bind(.text(service))
         let last = try read.step() ? read.int(0) : 0
         try read.run()
-        counters[service] = last + 1
-        return last + 1
+        counters[service] = last
+        return last
+    }
+
+    private func nextDeployNumber(_ service: String) throws(StoreError) -> Int {
+        let next = try lastDeployNumber(service) + 1
+        counters[service] = next
+        return next
+    }
+
+    /// A sent number moves the counter past it, so a generated number never repeats one
+    /// the service already used ("19" then none gave both 19).
+    private func noteSentDeployNumber(_ sent: String, service: String) throws(StoreError) {
+        guard let value = Self.counterValue(sent) else { return }
+        if value > (try lastDeployNumber(service)) { counters[service] = value }
+    }
+
+    /// A sent number as the counter reads it: plain decimal digits, short enough that
+    /// counting on from it cannot overflow. Others ("v19", "2024.1") can never equal a
+    /// generated number, so they need not move it.
+    static func counterValue(_ sent: String) -> Int? {
+        let digits = sent.utf8
+        guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(sent)
     }
 
     private lazy var findByDedup = try? db.prepare("SELECT id, status FROM deploys WHERE dedup_id = ?")
@@ -94,8 +114,14 @@ public final class SQLiteDeployStore: @unchecked Sendable {
                 return .updated(deployID: id, eventID: eventID)
             }
         }
-        let generated = try nextDeployNumber(record.serviceName ?? p.service)
-        let number = p.deployNumber ?? String(generated)
+        let key = record.serviceName ?? p.service
+        let number: String
+        if let sent = p.deployNumber {
+            number = sent
+            try noteSentDeployNumber(sent, service: key)
+        } else {
+            number = String(try nextDeployNumber(key))
+        }
         let insert = try statement(insertDeploy)
         try insert.bind(.text(record.endpoint), .text(p.service), record.serviceName.map(SQLiteValue.text) ?? .null,
                         p.environment.map(SQLiteValue.text) ?? .null, .text(p.status.rawValue), .text(number),

@@ -135,6 +135,16 @@ enum StoreSchema {
         CREATE INDEX deliveries_by_status ON deliveries(status);
         CREATE INDEX deliveries_by_reaction ON deliveries(reaction);
         """,
+        // 8: a sent deploy_number did not move the service's counter, so "19" followed by
+        // a deploy without a number got 19 again. Counters now follow sent plain numbers;
+        // this brings existing counters past every such number already stored.
+        """
+        INSERT INTO deploy_counters (service, last_number)
+        SELECT coalesce(service_name, service), max(CAST(deploy_number AS INTEGER)) FROM deploys
+        WHERE deploy_number <> '' AND deploy_number NOT GLOB '*[^0-9]*' AND length(deploy_number) <= 15
+        GROUP BY coalesce(service_name, service)
+        ON CONFLICT(service) DO UPDATE SET last_number = max(last_number, excluded.last_number);
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

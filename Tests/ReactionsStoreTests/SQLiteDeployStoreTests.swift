@@ -22,16 +22,48 @@ import ReactionsCore
         let outcomes = try store.record([try record("cart", matched: "cart"), try record("cart", matched: "cart", number: "77"),
                                          try record("shop_cart", matched: "cart"), try record("search", matched: "search")])
         let numbers = outcomes.compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } }
-        #expect(numbers == ["1", "77", "3", "1"])
+        // A sent plain number moves the counter past it: generated numbers never repeat one.
+        #expect(numbers == ["1", "77", "78", "1"])
         let listed = try store.deploys(DeployQuery(service: "cart"))
-        #expect(listed.map(\.deployNumber) == ["3", "77", "1"])
+        #expect(listed.map(\.deployNumber) == ["78", "77", "1"])
         #expect(listed.first?.service == "shop_cart" && listed.first?.serviceName == "cart")
         #expect(try store.deploys(DeployQuery(environment: "Staging")).isEmpty)
         // Numbers continue across batches, and across connections (a restarted server).
         let next = try store.record([try record("cart", matched: "cart")])
         let afterRestart = try SQLiteDeployStore(path: path).record([try record("cart", matched: "cart"), try record("search", matched: "search")])
-        #expect((next + afterRestart).compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } } == ["4", "5", "2"])
+        #expect((next + afterRestart).compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } } == ["79", "80", "2"])
         #expect(try store.deploys(DeployQuery(limit: 2)).count == 2)
+    }
+
+    /// Issue 11, defect 6: an explicit "19" then a deploy without a number gave both 19.
+    @Test func generatedNumbersNeverRepeatOnesTheServiceUsed() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let sent: [String?] = ["19", nil, nil, "5", nil, "v30", "0042", nil, "999999999999999999999", nil, "20", nil]
+        var numbers: [String] = []
+        // In one batch and across batches, as concurrent requests arrive.
+        for chunk in [sent[0..<5], sent[5..<12]] {
+            let outcomes = try store.record(try chunk.map { try record("cart", matched: "cart", number: $0) })
+            numbers += outcomes.compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } }
+        }
+        #expect(numbers == ["19", "20", "21", "5", "22", "v30", "0042", "43", "999999999999999999999", "44", "20", "45"])
+        // Each generated number is new to the service when it is given (a sender may still
+        // repeat one, as the last "20" does: sent numbers are the sender's).
+        for (i, number) in numbers.enumerated() where sent[i] == nil {
+            #expect(!numbers[..<i].contains(number), "\(number) repeats")
+        }
+    }
+
+    /// Migration 8 brings counters of existing stores past the numbers already sent.
+    @Test func migrationEightMovesCountersPastStoredNumbers() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try record("cart", matched: "cart"), try record("cart", matched: "cart", number: "19"),
+                              try record("mystery", number: "7"), try record("mystery", number: "x9")])
+        // As a store written before the fix left it.
+        let db = try SQLiteDatabase(path: path)
+        try db.execute("UPDATE deploy_counters SET last_number = 1; PRAGMA user_version = 7")
+        let reopened = try SQLiteDeployStore(path: path)
+        let outcomes = try reopened.record([try record("cart", matched: "cart"), try record("mystery")])
+        #expect(outcomes.compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } } == ["20", "8"])
     }
 
     @Test func aPayloadIsStoredOnceAsItsEventsDataAndListedWhole() throws {
