@@ -36,12 +36,21 @@ struct DeliveryExecutor: Sendable {
         var record: AttemptRecord
         /// The receiver's `Retry-After`, in seconds.
         var retryAfter: Int?
+        /// Trying again would fail the same way: dead-letter now, not after hours of retries.
+        var permanent = false
 
         /// An attempt that failed before anything was sent or run.
         static func notStarted(_ number: Int, startedAt: String = Timestamp.now(), _ why: String) -> Result {
             Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: 0, succeeded: false, httpStatus: nil,
                                          exitStatus: nil, error: why, response: ""), retryAfter: nil)
         }
+    }
+
+    /// An attempt refused before anything was sent or run, for a reason no retry can change.
+    static func refused(_ number: Int, startedAt: String, _ why: String) -> Result {
+        var result = Result.notStarted(number, startedAt: startedAt, why)
+        result.permanent = true
+        return result
     }
 
     /// Kept of a script's stdout and stderr, or of a response, per attempt.
@@ -73,6 +82,10 @@ struct DeliveryExecutor: Sendable {
     }
 
     private func send(_ rendered: RenderedRequest, delivery: DueDelivery, startedAt: String, number: Int) -> Result {
+        if let segment = rendered.dotSegment {
+            return Self.refused(number, startedAt: startedAt,
+                                "the rendered URL's path has the segment \"\(segment)\", which the receiver would resolve as a step up the path; not sent (check the values substituted into the URL)")
+        }
         let signing = rendered.signWith.flatMap { secrets.value($0.name) }
         guard let request = HTTPDeliverer.request(rendered, deliveryID: delivery.id, signingSecret: signing,
                                                   now: Int64(Date().timeIntervalSince1970)) else {
@@ -99,7 +112,8 @@ struct DeliveryExecutor: Sendable {
             invocation = try scripts.invocation(action, reaction: reaction.name, envelope: delivery.envelope, config: revision.config,
                                                 scripts: revision.scripts, deliveryID: delivery.id, attempt: number, api: token)
         } catch {
-            return .notStarted(number, startedAt: startedAt, error.description)
+            return error.isPermanent ? Self.refused(number, startedAt: startedAt, error.description)
+                                     : .notStarted(number, startedAt: startedAt, error.description)
         }
         do {
             let result = try ScriptRunner().run(invocation)
@@ -117,6 +131,10 @@ struct DeliveryExecutor: Sendable {
             return Result(record: AttemptRecord(number: number, startedAt: startedAt, milliseconds: result.milliseconds, succeeded: result.succeeded,
                                                 httpStatus: nil, exitStatus: result.exitStatus.map(Int.init), error: error, response: output),
                           retryAfter: nil)
+        } catch .cannotStart(_, errno: E2BIG) {
+            // The same arguments and environment will be too long on every retry.
+            return Self.refused(number, startedAt: startedAt,
+                                "the arguments and environment are longer than the system lets a program receive (E2BIG); not run")
         } catch {
             return .notStarted(number, startedAt: startedAt, error.description)
         }

@@ -210,7 +210,8 @@ final class Dispatcher: Sendable {
                   level: record.succeeded ? "info" : "warn")
         if record.succeeded { return AttemptOutcome(deliveryID: delivery.id, attempt: record, next: .delivered) }
         let schedule = RetrySchedule(policy: policy)
-        if let wait = schedule.delay(after: delivery.roundAttempts + 1, retryAfterSeconds: result.retryAfter, random: Double.random(in: 0..<1)) {
+        if !result.permanent,
+           let wait = schedule.delay(after: delivery.roundAttempts + 1, retryAfterSeconds: result.retryAfter, random: Double.random(in: 0..<1)) {
             return AttemptOutcome(deliveryID: delivery.id, attempt: record, next: .retry(at: Timestamp.epochMilliseconds() + wait))
         }
         let routes = context.currentRoutes()

@@ -14,12 +14,21 @@ struct ScriptInvocationBuilder: Sendable {
         case missingSnapshot(String)
         case interpreterNotFound(String)
         case cannotWrite(String)
+        /// A rendered value held a NUL, which would cut the C string the program receives.
+        case nulCharacter(String)
+
+        /// Trying again renders the same values: no retry can help.
+        var isPermanent: Bool {
+            if case .nulCharacter = self { return true }
+            return false
+        }
 
         var description: String {
             switch self {
             case .missingSnapshot(let p): return "the revision has no snapshot of \(p)"
             case .interpreterNotFound(let i): return "the interpreter \(i) is not installed (looked in \(ScriptInvocationBuilder.path))"
             case .cannotWrite(let why): return "cannot materialise the script: \(why)"
+            case .nulCharacter(let what): return "\(what) contains a NUL character once rendered, which a program cannot receive; not run"
             }
         }
     }
@@ -54,6 +63,12 @@ struct ScriptInvocationBuilder: Sendable {
         if let api {
             environment["REACTIONS_API_URL"] = api.url
             environment["REACTIONS_API_TOKEN"] = api.token
+        }
+        if let i = arguments.firstIndex(where: { $0.utf8.contains(0) }) {
+            throw .nulCharacter(action.interpreter == nil ? "argument \(i + 1)" : i == 0 ? "the script path" : "argument \(i)")
+        }
+        if let name = environment.keys.sorted().first(where: { environment[$0]?.utf8.contains(0) == true }) {
+            throw .nulCharacter("the environment variable \(name)")
         }
         return ScriptRunner.Invocation(executable: executable, arguments: arguments, environment: environment,
                                        stdin: Array(envelope.compactText.utf8),

@@ -165,7 +165,12 @@ enum ReactionDecoder {
         var args: [Template] = []
         if let argsNode = node["args"] {
             for (i, (text, argNode)) in (ctx.stringList(argsNode, p / "args", "\"args\"") ?? []).enumerated() {
-                if let t = ctx.template(text, argNode, p / "args" / i) { args.append(t) }
+                // A program receives C strings: a NUL would silently cut the argument short.
+                if text.utf8.contains(0) {
+                    ctx.error("argument \(i + 1) contains a NUL character (\\u0000), which no program can receive", argNode, p / "args" / i)
+                } else if let t = ctx.template(text, argNode, p / "args" / i) {
+                    args.append(t)
+                }
             }
         }
         var env: [String: Template] = [:]
@@ -176,6 +181,8 @@ enum ReactionDecoder {
                     ctx.error("\"\(member.key)\" is not a valid environment variable name", member.value, ep)
                 } else if member.key.hasPrefix("REACTIONS_") {
                     ctx.error("\"\(member.key)\" is reserved: reactions sets REACTIONS_* variables itself", member.value, ep)
+                } else if member.value.string?.utf8.contains(0) == true {
+                    ctx.error("the variable \"\(member.key)\" contains a NUL character (\\u0000), which no environment can hold", member.value, ep)
                 } else if let t = ctx.template(member.value, ep, "the variable \"\(member.key)\"") {
                     env[member.key] = t
                 }

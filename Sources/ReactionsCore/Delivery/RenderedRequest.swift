@@ -34,6 +34,26 @@ public struct RenderedRequest: Sendable, Hashable {
         self.signWith = signWith
     }
 
+    /// A `.` or `..` segment in the URL's path (percent-encoded or not), as written.
+    ///
+    /// Substituted values are percent-encoded, but `.` is unreserved, so a value of `..`
+    /// in `/base/#{deploy.description}/tail` would make `/base/../tail`: our HTTP client
+    /// resolves that to `/tail`, and so does any receiver that normalizes, `%2E%2E` included
+    /// (WHATWG URL). Such a request is never sent.
+    public var dotSegment: String? {
+        var path = Substring(url)
+        if let scheme = path.range(of: "://") {
+            path = path[scheme.upperBound...]
+            path = path[(path.firstIndex(of: "/") ?? path.endIndex)...]
+        }
+        if let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<end] }
+        for segment in path.split(separator: "/", omittingEmptySubsequences: false) {
+            let decoded = segment.lowercased().replacingOccurrences(of: "%2e", with: ".")
+            if decoded == "." || decoded == ".." { return String(segment) }
+        }
+        return nil
+    }
+
     public var json: JSON {
         .object([
             .init("method", .string(method)), .init("url", .string(url)),
