@@ -25,9 +25,13 @@ final class EventWriter: Sendable {
 
     /// Called after a commit that queued deliveries.
     private let queuedDeliveries: @Sendable () -> Void
+    /// Called after every transaction, with its error if it failed.
+    private let committed: @Sendable (StoreError?) -> Void
 
-    init(store: SQLiteDeployStore, queuedDeliveries: @escaping @Sendable () -> Void) {
+    init(store: SQLiteDeployStore, queuedDeliveries: @escaping @Sendable () -> Void,
+         committed: @escaping @Sendable (StoreError?) -> Void = { _ in }) {
         self.queuedDeliveries = queuedDeliveries
+        self.committed = committed
         let thread = Thread { [self] in
             self.run(store)
         }
@@ -75,8 +79,10 @@ final class EventWriter: Sendable {
                 if !deploys.isEmpty {
                     do {
                         let outcomes = try store.record(deploys.map(\.0))
+                        committed(nil)
                         for ((_, reply), outcome) in zip(deploys, outcomes) { reply(.success(outcome)) }
                     } catch {
+                        committed(error)
                         for (_, reply) in deploys { reply(.failure(error)) }
                     }
                 }
@@ -85,8 +91,10 @@ final class EventWriter: Sendable {
                     let horizon = (received.map(\.0.receivedAtSeconds).min() ?? 0) - Int(StandardWebhooks.toleranceSeconds) * 2
                     do {
                         let outcomes = try store.record(received: received.map(\.0), forgetBefore: horizon)
+                        committed(nil)
                         for ((_, reply), outcome) in zip(received, outcomes) { reply(.success(outcome)) }
                     } catch {
+                        committed(error)
                         for (_, reply) in received { reply(.failure(error)) }
                     }
                 }

@@ -41,6 +41,7 @@ public final class Runtime: Sendable {
     /// poll, so a secret provided after start-up makes the server ready without a restart.
     private let missingSecrets = Mutex<[String]>([])
     private let loadError = Mutex<String?>(nil)
+    private let commits: CommitHealth
     private let readerStore: Mutex<SQLiteDeployStore>
     private let outbox: Mutex<SQLiteDeliveryStore>
     private let stateStore: Mutex<SQLiteStateStore>
@@ -59,7 +60,9 @@ public final class Runtime: Sendable {
         dispatchOptions.workers = max(1, options.deliveryWorkers)
         let dispatcher = Dispatcher(statePath: options.statePath, options: dispatchOptions, log: log, metrics: metrics)
         self.dispatcher = dispatcher
-        writer = EventWriter(store: writerStore, queuedDeliveries: { dispatcher.wake() })
+        let commits = CommitHealth(log: log)
+        self.commits = commits
+        writer = EventWriter(store: writerStore, queuedDeliveries: { dispatcher.wake() }, committed: { commits.record($0) })
         let reader = try SQLiteDeployStore(path: options.statePath)
         readerStore = Mutex(reader)
         outbox = Mutex(try SQLiteDeliveryStore(path: options.statePath))
@@ -139,6 +142,7 @@ public final class Runtime: Sendable {
     /// Ready when a revision is loaded and every secret it references resolves here.
     func readiness() -> (Bool, String?) {
         if let error = loadError.withLock({ $0 }) { return (false, error) }
+        if let problem = commits.problem { return (false, problem) }
         let routes = self.routes
         if routes.revision == 0 { return (false, "no revision is applied yet; run `reactions apply`") }
         let missing = missingSecrets.withLock { $0 }
