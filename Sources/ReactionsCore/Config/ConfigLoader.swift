@@ -29,8 +29,18 @@ public struct ConfigLoader: Sendable {
             return Result(config: config, diagnostics: [.error("no *.json config files in \(path)",
                                                                hint: "create one with \"version\": 1, or point --config at your config directory")])
         }
+        let directoryMode = files.count != 1 || files.first?.standardizedFileURL.path != URL(fileURLWithPath: path).standardizedFileURL.path
+        let realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
         for file in files {
             let relative = Self.relativePath(of: file, under: root)
+            // A document is reviewed where it sits: one that is a link out of the config
+            // directory is refused, exactly as a script would be.
+            if directoryMode, !file.resolvingSymlinksInPath().standardizedFileURL.path.hasPrefix(realRoot + "/") {
+                diagnostics.append(.error("the config file \(relative) resolves outside the config directory",
+                                          at: SourceLocation(file: relative, position: .init(line: 1, column: 1), pointer: .root),
+                                          hint: "config is reviewed in the directory it is applied from; copy the file in instead of linking to it"))
+                continue
+            }
             guard let data = FileManager.default.contents(atPath: file.path) else {
                 diagnostics.append(.error("cannot read \(relative)", at: SourceLocation(file: relative, position: .init(line: 1, column: 1), pointer: .root)))
                 continue
@@ -46,15 +56,14 @@ public struct ConfigLoader: Sendable {
             diagnostics += found
             config.merge(document)
         }
-        diagnostics += snapshotScripts(&config, root: root)
+        diagnostics += snapshotScripts(&config, root: root, realRoot: realRoot)
         diagnostics += Validator().validate(config)
         return Result(config: config, diagnostics: diagnostics.ordered)
     }
 
     /// Reads each referenced script once and records its hash on the reactions that run it.
-    private func snapshotScripts(_ config: inout Config, root: URL) -> [Diagnostic] {
+    private func snapshotScripts(_ config: inout Config, root: URL, realRoot: String) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        let realRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
         // Many reactions often share one script: resolve and read each path once.
         var outcomes: [String: Swift.Result<String, ScriptProblem>] = [:]
         for index in config.reactions.indices {
