@@ -221,7 +221,8 @@ public final class Runtime: Sendable {
                                             secrets: secrets, api: (url, tokens))
             dispatcher.start(executor: executor, currentRoutes: { [self] in self.routes })
         }
-        log.event("listening", ["address": .string("http://\(options.host):\(server.port)")])
+        log.event("listening", ["address": .string("http://\(options.host):\(server.port)"),
+                                "max_connections": .int(server.maximumConnections)])
         return server.port
     }
 

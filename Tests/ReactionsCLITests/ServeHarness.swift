@@ -18,9 +18,11 @@ final class ServeProcess: @unchecked Sendable {
         let finished = Atomic<Bool>(false)
     }
 
-    init(_ cli: CLI, arguments: [String], env: [String: String] = [:]) throws {
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--state", cli.state, "--listen", "127.0.0.1:0"] + arguments
+    /// `wrapper` runs the binary under another program (`prlimit --nofile=…`).
+    init(_ cli: CLI, arguments: [String], env: [String: String] = [:], wrapper: [String] = []) throws {
+        let command = [CLI.binary.path, "serve", "--state", cli.state, "--listen", "127.0.0.1:0"] + arguments
+        process.executableURL = URL(fileURLWithPath: wrapper.first ?? CLI.binary.path)
+        process.arguments = Array((wrapper + command).dropFirst())
         process.currentDirectoryURL = cli.directory
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": cli.directory.path, "REACTIONS_ACTOR": "tester"]
         environment.merge(env) { _, new in new }

@@ -54,6 +54,17 @@ public final class RawClient: @unchecked Sendable {
         }
     }
 
+    /// What has arrived so far, without waiting for more.
+    public func readAvailable() -> String {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if n <= 0 { return String(decoding: data, as: UTF8.self) }
+            data.append(contentsOf: buffer[0..<n])
+        }
+    }
+
     /// Whether the server closed the connection (a read returns 0).
     public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import ReactionsCore
+import TestSupport
+
+/// Issue 11: with `ulimit -n 256` and 400 idle clients both loops spun at 100% CPU on
+/// EMFILE and `/healthz` timed out; the connection cap (10,000) ignored the limit.
+@Suite struct DescriptorLimitTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")))
+    func fourHundredIdleClientsUnderADescriptorLimitOf256() async throws {
+        let cli = try CLI()
+        try cli.writeConfig(#""endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--no-request-log"],
+                                      wrapper: ["/usr/bin/prlimit", "--nofile=256:256"])
+        defer { _ = server.stop() }
+        #expect(server.log.contains { $0.contains(#""max_connections":224"#) }, "\(server.log)")
+        let port = server.port, pid = server.process.processIdentifier
+        let (refused, cpuMilliseconds, busyAnswer) = try await offThePool { () -> (Int, Int, String) in
+            var idle: [RawClient] = []
+            for _ in 0..<400 { idle.append(try RawClient(port: port, receiveTimeoutMilliseconds: 300)) }
+            Thread.sleep(forTimeInterval: 0.5)
+            // Past the cap, clients are answered 503 and closed at once.
+            let refused = idle.filter { $0.readAvailable().hasPrefix("HTTP/1.1 503") }.count
+            let before = try cpuTicks(pid)
+            Thread.sleep(forTimeInterval: 1)
+            let spent = (try cpuTicks(pid) - before) * 1000 / Int(sysconf(Int32(_SC_CLK_TCK)))
+            let probe = try RawClient(port: port, receiveTimeoutMilliseconds: 2000)
+            probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            let answer = probe.readResponses(1).first ?? ""
+            withExtendedLifetime(idle) {}
+            return (refused, spent, answer)
+        }
+        #expect(refused >= 150, "\(refused) of 400 refused")
+        #expect(cpuMilliseconds < 300, "serve used \(cpuMilliseconds) ms of CPU in a second with only idle clients")
+        #expect(busyAnswer.hasPrefix("HTTP/1.1 503") || busyAnswer.hasPrefix("HTTP/1.1 200"), "answered at once: \(busyAnswer.prefix(80))")
+        // The idle clients are gone: served again.
+        let health = try await server.request("GET", "/healthz")
+        #expect(health.status == 200)
+    }
+}
+
+/// User plus system CPU time of a process, in clock ticks.
+func cpuTicks(_ pid: Int32) throws -> Int {
+    let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+    let fields = stat[(stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
+    return (Int(fields[12]) ?? 0) + (Int(fields[13]) ?? 0)
+}
