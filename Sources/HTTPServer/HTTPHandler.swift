@@ -4,6 +4,12 @@ public struct RequestContext: Sendable {
     public var peer: String
     /// When the request's first byte arrived (monotonic nanoseconds).
     public var startedAt: UInt64
+
+    /// For driving a handler without a socket (fuzzing, benchmarks).
+    public init(peer: String, startedAt: UInt64) {
+        self.peer = peer
+        self.startedAt = startedAt
+    }
 }
 
 /// The application behind the server. The server knows nothing of routes or reactions:

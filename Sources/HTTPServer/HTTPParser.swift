@@ -119,6 +119,15 @@ public struct HTTPParser: Sendable {
             while index + 1 < buffer.count, buffer[index] == 13, buffer[index + 1] == 10 { index += 2 }
             if index + 1 == buffer.count, buffer[index] == 13 { return .needMoreData }
         }
+        // Garbage (a TLS handshake, a bare LF) is refused as soon as it is seen, not after
+        // the request timeout. Only within the header limit, so that the outcome is the same
+        // however the bytes were split (past it, the head is too large either way).
+        if linePhase != RequestLineCheck.Phase.done {
+            let checked = RequestLineCheck.scan(buffer, from: index + lineChecked, to: min(buffer.count, index + limits.headerBytes),
+                                                phase: &linePhase)
+            if case .failure(let error) = checked { return fail(error) }
+            if case .success(let count) = checked { lineChecked += count }
+        }
         var i = max(index, index + scanned - 3)
         var end = -1
         while i + 3 < buffer.count {
@@ -127,13 +136,6 @@ public struct HTTPParser: Sendable {
             i += 1
         }
         guard end >= 0 else {
-            // Garbage (a TLS handshake, a bare LF) is refused as soon as it is seen, not
-            // after the request timeout.
-            if linePhase != RequestLineCheck.Phase.done {
-                let checked = RequestLineCheck.scan(buffer, from: index + lineChecked, phase: &linePhase)
-                if case .failure(let error) = checked { return fail(error) }
-                if case .success(let count) = checked { lineChecked += count }
-            }
             scanned = buffer.count - index
             // The terminator could still begin in the last three bytes; fail only when even
             // then the head would pass the limit, exactly as the complete-head check below.

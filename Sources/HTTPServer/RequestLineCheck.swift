@@ -15,21 +15,21 @@ enum RequestLineCheck {
 
     private static let versionPrefix = Array("HTTP/".utf8)
 
-    /// Scans from `start` to the end of `buffer`, advancing `phase`; returns how many bytes
-    /// it consumed, or the error the full parse would give.
-    static func scan(_ buffer: [UInt8], from start: Int, phase: inout Phase) -> Result<Int, HTTPParseError> {
+    /// Scans from `start` up to `end`, advancing `phase`; returns how many bytes it
+    /// consumed, or the error the full parse would give.
+    static func scan(_ buffer: [UInt8], from start: Int, to end: Int, phase: inout Phase) -> Result<Int, HTTPParseError> {
         var i = start
-        while i < buffer.count, phase != .done {
+        while i < end, phase != .done {
             let b = buffer[i]
             switch phase {
             case .method(let n):
                 if b == 32 && n > 0 { phase = .target(0) }
                 else if HeadParser.isTokenByte(b) { phase = .method(n + 1) }
-                else { return .failure(.badRequest(n == 0 ? "not an HTTP request" : "invalid method")) }
+                else { return .failure(.badRequest(n == 0 ? "malformed request line (this is not HTTP/1.x)" : "invalid method")) }
             case .target(let n):
                 if b == 32 && n > 0 { phase = .version(0) }
                 else if b > 32 && b < 127 { phase = .target(n + 1) }
-                else { return .failure(.badRequest(b == 10 || b == 13 ? "malformed request line" : "invalid request target")) }
+                else { return .failure(.badRequest(b == 10 || b == 13 || b == 32 ? "malformed request line" : "invalid request target")) }
             case .version(let n):
                 switch n {
                 case 0..<5 where b == versionPrefix[n]: phase = .version(n + 1)

@@ -157,6 +157,22 @@ func parseAll(_ text: String, pieces: Int? = nil, limits: HTTPParser.Limits = .i
         #expect(r.error == nil && r.requests.first?.body == Array("abc".utf8))
     }
 
+    /// Found by the fuzzer (issue 11's early refusal of a bad request line): a malformed
+    /// version in a head whose end lies past the header limit was 431 whole and 400 in pieces.
+    /// The request line is judged within the limit only, so both are 400 now; an error past
+    /// the limit is 431 both ways.
+    @Test(arguments: [1, 7, 64])
+    func aBadRequestLineGivesTheSameErrorWholeAndInPieces(piece: Int) {
+        var limits = HTTPParser.Limits()
+        limits.headerBytes = 2048
+        let badVersion = "POST /a HTTP1/.1\r\nX: " + String(repeating: "a", count: 3000) + "\r\n\r\n"
+        #expect(parseAll(badVersion, limits: limits).error?.status == .badRequest)
+        #expect(parseAll(badVersion, pieces: piece, limits: limits).error?.status == .badRequest)
+        let badPastTheLimit = "GET /" + String(repeating: "a", count: 3000) + "\u{01} HTTP/1.1\r\n\r\n"
+        #expect(parseAll(badPastTheLimit, limits: limits).error == .headersTooLarge)
+        #expect(parseAll(badPastTheLimit, pieces: piece, limits: limits).error == .headersTooLarge)
+    }
+
     /// Found by the fuzzer: empty lines after a request, delivered in pieces.
     @Test(arguments: [1, 2, 3, 4, 100])
     func emptyLinesBetweenRequestsInPieces(piece: Int) {
