@@ -3,7 +3,7 @@ import Testing
 import ReactionsCore
 
 /// Issue 11, defect 6, through `serve`: concurrent deploys with and without numbers.
-@Suite struct DeployNumberCLITests {
+@Suite struct HostileDeployNumberTests {
     @Test func concurrentDeploysNeverGetARepeatedGeneratedNumber() async throws {
         let cli = try CLI()
         try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)

@@ -5,7 +5,7 @@ import TestSupport
 
 /// Issue 11, defects 1 and 2, against the built binary: one unauthenticated client
 /// pipelining requests it may or may not read must neither crash `serve` nor grow it.
-@Suite(.serialized) struct PipelineFloodTests {
+@Suite(.serialized) struct HostilePipelineFloodTests {
     func serve() throws -> (CLI, ServeProcess) {
         let cli = try CLI()
         try cli.writeConfig(sampleConfig)

@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 11: a config `.json` that links out of the config directory was loaded, while the
 /// same for a script was refused. Both are refused now; links inside it are fine.
-@Suite struct ConfigSymlinkCLITests {
+@Suite struct HostileConfigSymlinkTests {
     @Test func aDocumentLinkedFromOutsideTheConfigDirectoryIsRefusedLikeAScript() throws {
         let cli = try CLI()
         try cli.writeConfig(#""endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)

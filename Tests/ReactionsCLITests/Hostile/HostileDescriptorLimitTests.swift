@@ -5,7 +5,7 @@ import TestSupport
 
 /// Issue 11: with `ulimit -n 256` and 400 idle clients both loops spun at 100% CPU on
 /// EMFILE and `/healthz` timed out; the connection cap (10,000) ignored the limit.
-@Suite struct DescriptorLimitTests {
+@Suite struct HostileDescriptorLimitTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")))
     func fourHundredIdleClientsUnderADescriptorLimitOf256() async throws {
         let cli = try CLI()

@@ -5,7 +5,7 @@ import ReactionsCore
 
 /// Issue 11: `/readyz` said ready while every write failed (disk full, read-only file), so
 /// a load balancer kept sending deploys to a server that answered 500.
-@Suite struct ReadinessCLITests {
+@Suite struct HostileReadinessTests {
     @Test func notReadyAfterAFailedCommitUntilOneSucceeds() async throws {
         let cli = try CLI()
         try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)

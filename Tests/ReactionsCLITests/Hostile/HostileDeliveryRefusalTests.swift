@@ -4,7 +4,7 @@ import ReactionsCore
 
 /// Issue 11: values from a payload that would change what is sent or run are refused,
 /// at once and for good (a retry renders the same values), with the reason recorded.
-@Suite struct DeliveryRefusalTests {
+@Suite struct HostileDeliveryRefusalTests {
     func deliveries(_ cli: CLI) throws -> [JSON] {
         try JSONParser.value(try cli.run(["deliveries", "--state", cli.state, "--format", "json", "--limit", "100"]).stdout).arrayValue ?? []
     }

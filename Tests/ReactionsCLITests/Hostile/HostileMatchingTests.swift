@@ -5,7 +5,7 @@ import ReactionsCore
 /// Issue 11, defect 4: filters are matched on the request's thread, never in the single
 /// writer; a clause on what only the store knows (a generated deploy number) still sees
 /// the value it stored.
-@Suite struct MatchingBeforeTheWriterTests {
+@Suite struct HostileMatchingTests {
     @Test func filtersOnTheGeneratedDeployNumberSeeTheStoredValue() async throws {
         let receiver = try Receiver()
         defer { receiver.stop() }

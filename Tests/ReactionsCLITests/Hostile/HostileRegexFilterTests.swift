@@ -3,7 +3,7 @@ import Testing
 import ReactionsCore
 
 /// Issue 11, defect 4: regex filters that backtrack are refused where they are written.
-@Suite struct RegexFilterCLITests {
+@Suite struct HostileRegexFilterTests {
     @Test func validateNamesTheFileLineAndColumnOfAConstructThatCannotRunInLinearTime() throws {
         let cli = try CLI()
         try cli.write("config/main.json", #"""
