@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Drives the parser over a whole byte string, optionally in small pieces, the way a
@@ -199,17 +200,4 @@ func parseAll(_ text: String, pieces: Int? = nil, limits: HTTPParser.Limits = .i
 
 extension HTTPParser.Step {
     var isNeedMoreData: Bool { if case .needMoreData = self { return true } else { return false } }
-}
-
-/// A tiny deterministic generator so failures reproduce.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ReactionsCore
 
 /// The OpsLevel deploy contract (seed 001), field by field.
@@ -120,7 +121,7 @@ import Testing
     }
 
     @Test func randomInputNeverCrashes() {
-        var rng = SplitMix(seed: 0xDE910F)
+        var rng = SplitMix64(seed: 0xDE910F)
         func next() -> UInt64 { rng.next() }
         let alphabet = Array("0123456789-:T Z+.,zt2019-02-01 13:28:33\"{}[]deployed_at".utf8)
         for _ in 0..<20_000 {

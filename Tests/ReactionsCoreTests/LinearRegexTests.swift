@@ -101,7 +101,7 @@ import TestSupport
             !["\\x{", "\\p", "\\P", "[[:", "(?<", "\\z", "$", "\\e", "\\u", "ß", "[]", "[^]", "x{", "a{,"].contains { pattern.contains($0) }
                 && !text.contains("\n")
         }.map { ($0.0, $0.1) }
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         for _ in 0..<3000 {
             let pattern = RandomPattern.make(&random)
             for _ in 0..<3 { cases.append((pattern, RandomPattern.text(&random))) }
@@ -117,7 +117,7 @@ import TestSupport
                 out.append(None)
         print(json.dumps(out))
         """
-        let (status, output) = try run("/usr/bin/env", ["python3", "-c", script], stdin: input)
+        let (status, output) = try runProgram("/usr/bin/env", ["python3", "-c", script], stdin: input)
         #expect(status == 0, "\(output)")
         let answers = try JSONParser.value(output).arrayValue ?? []
         #expect(answers.count == cases.count)
@@ -132,39 +132,11 @@ import TestSupport
         }
         #expect(compared > 5000)
     }
-
-    func run(_ path: String, _ arguments: [String], stdin: String) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-}
-
-/// Deterministic, so a failure names a pattern that fails again.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Small random patterns over a three-letter alphabet, in the syntax both engines share.
 enum RandomPattern {
-    static func make(_ random: inout SeededRandom, depth: Int = 0) -> String {
+    static func make(_ random: inout SplitMix64, depth: Int = 0) -> String {
         var out = ""
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             var atom: String
@@ -194,7 +166,7 @@ enum RandomPattern {
         return out
     }
 
-    static func text(_ random: inout SeededRandom) -> String {
+    static func text(_ random: inout SplitMix64) -> String {
         String((0..<Int.random(in: 0...10, using: &random)).map { _ in ["a", "b", "c", "A", " ", "-", "1"].randomElement(using: &random) ?? "a" })
     }
 }

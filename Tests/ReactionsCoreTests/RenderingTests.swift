@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ReactionsCore
 
 @Suite struct RenderingTests {
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func theIndexAgreesWithAFullScan() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let services = (0..<20).map { "svc-\($0)" }
         let reactions = (0..<400).map { i -> String in
             let events = [#"["deploy.succeeded"]"#, #"["deploy.*"]"#, #"["deploy.failed", "deploy.started"]"#][Int(rng.next() % 3)]
@@ -136,18 +137,6 @@ import Testing
             let scanned = index.explain(envelope: envelope, context: context).filter(\.fires).map(\.reaction.name)
             #expect(indexed == scanned)
         }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
