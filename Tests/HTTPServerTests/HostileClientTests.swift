@@ -22,6 +22,10 @@ import Glibc
                 held.store(true, ordering: .releasing)
                 release.wait()
             }
+            if request.path == "/async" {
+                DispatchQueue.global().async { respond(.text(.ok, "ok")) }
+                return
+            }
             respond(.text(.ok, "ok"))
         }
     }
@@ -36,17 +40,21 @@ import Glibc
     }
 
     /// Defect 1: ~435 pipelined requests answered inline crashed the process (a recursion
-    /// per buffered request on the loop's 1 MiB stack). 100,000 in one write now.
-    @Test func oneHundredThousandPipelinedInlineRequestsInOneWrite() async throws {
-        try await offThePool { try self.oneHundredThousandPipelinedInlineRequestsInOneWriteBody() }
+    /// per buffered request on the loop's 1 MiB stack). 100,000 in one write now, for each
+    /// way a handler may answer: inline on the loop, later from another thread, or on a
+    /// worker (a body over the inline limit).
+    @Test(arguments: ["inline", "async", "worker"])
+    func oneHundredThousandPipelinedRequestsInOneWrite(kind: String) async throws {
+        try await offThePool { try self.pipelined(kind) }
     }
 
-    func oneHundredThousandPipelinedInlineRequestsInOneWriteBody() throws {
+    func pipelined(_ kind: String) throws {
         let handler = CountingHandler()
-        let server = try start(handler)
+        let server = try start(handler) { $0.inlineBodyBytes = 1 }
         defer { server.shutdown(graceMilliseconds: 1000) }
-        let client = try RawClient(port: server.port, receiveTimeoutMilliseconds: 10_000)
-        let request = Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let client = try RawClient(port: server.port, receiveTimeoutMilliseconds: 20_000)
+        let request = Array((kind == "worker" ? "POST /w HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+                                              : "GET /\(kind) HTTP/1.1\r\nHost: x\r\n\r\n").utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(request.count * 100_000)
         for _ in 0..<100_000 { bytes += request }
