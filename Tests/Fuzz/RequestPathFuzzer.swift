@@ -36,7 +36,7 @@ public func fuzzRequestPath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 status.code = response.status.code
                 answered.signal()
             }
-            if answered.wait(timeout: .now() + 10) == .timedOut { fatalError("no answer within 10 s to \(request.method) \(request.path)") }
+            if answered.wait(timeout: .now() + 60) == .timedOut { fatalError("no answer within 60 s to \(request.method) \(request.path)") }
             if !(100...599).contains(status.code) { fatalError("impossible status \(status.code)") }
             if status.code == 500 && request.path != "/api/v1/revisions" { fatalError("500 for \(request.method) \(request.path)") }
         }
