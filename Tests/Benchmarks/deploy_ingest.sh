@@ -11,7 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bench="${BENCH_DIR:-$root/../shared/bench}"
-[[ -x "$root/.build/release/reactions" ]] || (cd "$root" && swift build -c release)
+bin="${REACTIONS_BIN:-$root/.build/release/reactions}"   # another build, to compare side by side
+[[ -x "$bin" ]] || (cd "$root" && swift build -c release)
 
 # A config whose deploy endpoint has the id deploy.lua posts to, and whose service
 # matches the payload's "shopping_cart" by alias, so every answer is {"result":"ok"}. Its
@@ -31,7 +32,7 @@ cat > "$config/bench.json" <<JSON
 JSON
 
 export PRODUCT_PORT="${PRODUCT_PORT:-8090}"
-export PRODUCT_CMD="'$root/.build/release/reactions' serve --config '$config' --state \"\$BENCH_RUN_DIR/state.db\" --listen 127.0.0.1:\$PORT"
+export PRODUCT_CMD="'$bin' serve --config '$config' --state \"\$BENCH_RUN_DIR/state.db\" --listen 127.0.0.1:\$PORT"
 export PEERS="${PEERS:-nginx-2w hummingbird product}"
 export CONNS="${CONNS:-64}"
 export REPEAT="${REPEAT:-2}"
