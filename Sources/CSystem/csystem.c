@@ -65,7 +65,7 @@ int csys_eventfd_drain(int fd) {
     return read(fd, &value, sizeof value) < 0 && errno != EAGAIN ? -errno : 0;
 }
 
-int csys_listen_tcp(const char *host, int port, int backlog, int reuseport) {
+int csys_listen_tcp(const char *host, int port, int backlog, int share) {
     struct addrinfo hints, *result = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -81,8 +81,15 @@ int csys_listen_tcp(const char *host, int port, int backlog, int reuseport) {
         if (fd < 0) { err = errno; continue; }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (reuseport) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0) break;
+        /* The first listener binds without SO_REUSEPORT, so the bind fails while any other
+           socket (another process's, with or without the option) holds the address. Setting
+           the option between bind and listen still lets this process's other listeners join
+           it: the kernel checks the option of sockets already bound when a new one binds,
+           and forms the load-balancing group at listen. */
+        if (share == CSYS_LISTEN_JOIN) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0
+            && (share != CSYS_LISTEN_FIRST || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) == 0)
+            && listen(fd, backlog) == 0) break;
         err = errno;
         close(fd);
         fd = -1;

@@ -8,6 +8,8 @@ public enum HTTPServerError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .cannotListen(let host, let port, let e) where e == EADDRINUSE:
+            return "\(host):\(port) is already in use by another process: stop it (another `reactions serve`?) or choose another --listen address"
         case .cannotListen(let host, let port, let e):
             return "cannot listen on \(host):\(port): \(String(cString: strerror(e)))"
         case .system(let call, let e):
@@ -28,7 +30,8 @@ final class ServerShared: Sendable {
 }
 
 /// An HTTP/1.1 server: one epoll loop per core, each with its own SO_REUSEPORT listener,
-/// so the kernel spreads connections and no lock sits on the request path.
+/// so the kernel spreads connections and no lock sits on the request path. Only this
+/// process's loops share the address: a second server on it fails to start.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let loops: [EventLoop]
@@ -50,7 +53,8 @@ public final class HTTPServer: Sendable {
         var loops: [EventLoop] = []
         var port = configuration.port
         for index in 0..<max(1, configuration.eventLoops) {
-            let fd = csys_listen_tcp(configuration.host, Int32(port), configuration.backlog, 1)
+            let share = index == 0 ? Int32(CSYS_LISTEN_FIRST) : Int32(CSYS_LISTEN_JOIN)
+            let fd = csys_listen_tcp(configuration.host, Int32(port), configuration.backlog, share)
             guard fd >= 0 else {
                 for loop in loops { loop.closeListener() }
                 workers.stop(threads: configuration.workerThreads)

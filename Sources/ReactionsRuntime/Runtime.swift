@@ -193,13 +193,26 @@ public final class Runtime: Sendable {
         log.event(now.isEmpty ? "every referenced secret resolves; ready" : "secrets still missing", ["missing": .array(now.map(JSON.string))])
     }
 
-    /// Binds and serves until `stop()`. Returns the bound port.
-    public func start() throws(HTTPServerError) -> Int {
+    private let bound = Mutex<HTTPServer?>(nil)
+
+    /// Binds the listen address without serving yet, so a busy address fails before
+    /// anything else happens (`serve --config` applies only once it holds the address).
+    /// Connections wait in the kernel's backlog until `start()`.
+    public func bind() throws(HTTPServerError) {
+        guard bound.withLock({ $0 }) == nil else { return }
         var configuration = HTTPServerConfiguration()
         configuration.host = options.host
         configuration.port = options.port
         configuration.eventLoops = max(1, options.eventLoops)
         let server = try HTTPServer(configuration: configuration, handler: RuntimeHandler(runtime: self))
+        bound.withLock { $0 = server }
+    }
+
+    /// Binds (unless `bind()` did) and serves until `stop()`. Returns the bound port.
+    public func start() throws(HTTPServerError) -> Int {
+        try bind()
+        guard let server = bound.withLock({ $0 }) else { return 0 }
+        reload()
         server.start()
         self.server.withLock { $0 = server }
         let poll = options.revisionPollMilliseconds

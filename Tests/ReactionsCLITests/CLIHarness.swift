@@ -51,7 +51,10 @@ struct CLI {
 
     @discardableResult
     /// Runs the binary (or `executable`, for the shell scripts examples ship) with `arguments`.
-    func run(_ arguments: [String], env: [String: String] = [:], stdin: String? = nil, executable: String? = nil) throws -> Result {
+    /// A process still running after `timeout` seconds is killed (exit 137), so a command
+    /// that should fail at once but serves instead fails its test rather than hanging it.
+    func run(_ arguments: [String], env: [String: String] = [:], stdin: String? = nil, executable: String? = nil,
+             timeout: Double = 300) throws -> Result {
         let process = Process()
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.binary
         process.arguments = arguments
@@ -65,6 +68,10 @@ struct CLI {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read before waiting so a full pipe cannot deadlock the child.

@@ -31,9 +31,18 @@ int csys_eventfd(void);
 int csys_eventfd_signal(int fd);
 int csys_eventfd_drain(int fd);
 
+enum {
+    /// A listener of its own.
+    CSYS_LISTEN_ALONE = 0,
+    /// The first of a group: fails when anything else holds the address, then lets
+    /// later CSYS_LISTEN_JOIN listeners of this process share it (SO_REUSEPORT).
+    CSYS_LISTEN_FIRST = 1,
+    /// Joins the group a CSYS_LISTEN_FIRST listener opened on the same address.
+    CSYS_LISTEN_JOIN = 2,
+};
 /// A non-blocking listening TCP socket on host:port (port 0: ephemeral), SO_REUSEADDR,
-/// and SO_REUSEPORT when reuseport is set, so each event loop can own a listener.
-int csys_listen_tcp(const char *host, int port, int backlog, int reuseport);
+/// shared between this process's event loops as `share` says. Returns -errno on failure.
+int csys_listen_tcp(const char *host, int port, int backlog, int share);
 /// The local port a socket is bound to.
 int csys_local_port(int fd);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC, then TCP_NODELAY. The peer address is

@@ -51,6 +51,9 @@ struct ServeCommand: Command {
             options.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             options.port = port
         }
+        let runtime: Runtime
+        do { runtime = try Runtime(options: options) } catch { throw CLIError(message: error.description) }
+        do { try runtime.bind() } catch { throw CLIError(message: error.description) }
         if let config = args.value("config") {
             let store = try StateInput.open(statePath)
             let head = try StateInput.head(store)
@@ -60,8 +63,6 @@ struct ServeCommand: Command {
                 _ = try ApplyCommand.commit(plan, store: store, source: "serve --config", terminal: terminal, quiet: true)
             }
         }
-        let runtime: Runtime
-        do { runtime = try Runtime(options: options) } catch { throw CLIError(message: error.description) }
         do {
             _ = try runtime.start()
         } catch {
