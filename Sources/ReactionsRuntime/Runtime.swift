@@ -235,6 +235,7 @@ public final class Runtime: Sendable {
             dispatcher.start(executor: executor, currentRoutes: { [self] in self.routes })
         }
         log.event("listening", ["address": .string("http://\(options.host):\(server.port)"),
+                                "state": .string(URL(fileURLWithPath: options.statePath).standardizedFileURL.path),
                                 "max_connections": .int(server.maximumConnections)])
         return server.port
     }

@@ -54,11 +54,11 @@ struct CLI {
     /// A process still running after `timeout` seconds is killed (exit 137), so a command
     /// that should fail at once but serves instead fails its test rather than hanging it.
     func run(_ arguments: [String], env: [String: String] = [:], stdin: String? = nil, executable: String? = nil,
-             timeout: Double = 300) throws -> Result {
+             timeout: Double = 300, cwd: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable.map { URL(fileURLWithPath: $0) } ?? Self.binary
         process.arguments = arguments
-        process.currentDirectoryURL = directory
+        process.currentDirectoryURL = cwd ?? directory
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
                            "REACTIONS_ACTOR": "tester"]
         environment.merge(env) { _, new in new }

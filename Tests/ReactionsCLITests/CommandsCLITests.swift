@@ -98,12 +98,12 @@ import ReactionsCore
         #expect(try cli.read("config/b.json") == "{\"version\": 7}\n")
     }
 
-    @Test func stateCommandsOnAnEmptyState() throws {
+    @Test func stateCommandsOnAMissingState() throws {
         let cli = try CLI()
         let show = try cli.run(["state", "show", "--state", cli.state])
         #expect(show.code == 1)
-        #expect(show.stderr.contains("run `reactions apply` first"))
-        #expect(try cli.run(["state", "history", "--state", cli.state]).code == 0)
+        #expect(show.stderr.contains("there is no state at \(cli.state): check --state (`reactions apply` or `reactions serve` creates it)"))
+        #expect(try cli.run(["state", "history", "--state", cli.state]).code == 1)
         let rollback = try cli.run(["state", "rollback", "x", "--state", cli.state])
         #expect(rollback.code == 1)
         #expect(try cli.run(["state", "frobnicate", "--state", cli.state]).code == 1)

@@ -157,7 +157,8 @@ import Testing
 
     @Test func everyExampleIsAlreadyFormatted() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples").standardizedFileURL
-        guard case .success((_, let files)) = ConfigLoader.documentFiles(at: examples.path) else { Issue.record("no examples"); return }
+        guard case .success(let listing) = ConfigLoader.documentFiles(at: examples.path) else { Issue.record("no examples"); return }
+        let files = listing.files
         #expect(!files.isEmpty)
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)

@@ -31,13 +31,21 @@ struct ApplyCommand: Command {
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
         let env = terminal.environment
         let remote = try StateInput.remote(args, env, command: "apply")
+        // A local state is created only when a revision is committed: an apply that is
+        // refused or cancelled leaves no empty state behind to be read as "nothing recorded".
         let store: any StateStore
-        if let remote { store = remote } else { store = try StateInput.open(Paths.state(args, env)) }
+        if let remote {
+            store = remote
+        } else if let local = try StateInput.openIfPresent(Paths.state(args, env)) {
+            store = local
+        } else {
+            store = NewStateStore(path: Paths.state(args, env))
+        }
         if let planFile = args.positionals.first {
             if args.value("config") != nil {
                 throw CLIError.usage("give either a PLANFILE or --config, not both: a saved plan already says what to apply", command: "apply")
             }
-            return try applySaved(planFile, store: store, terminal: terminal)
+            return try applySaved(planFile, store: store, at: StateInput.location(args, env), terminal: terminal)
         }
         let head = try StateInput.head(store)
         let plan = try PlanBuilder.plan(configPath: Paths.config(args, env), state: head, args: args, terminal: terminal, remote: remote)
@@ -49,10 +57,10 @@ struct ApplyCommand: Command {
             terminal.error("Apply cancelled; nothing was changed.")
             return ExitCode.error
         }
-        return try commit(plan, store: store, source: "apply", terminal: terminal)
+        return try commit(plan, store: store, source: "apply", terminal: terminal, at: StateInput.location(args, env))
     }
 
-    static func applySaved(_ path: String, store: any StateStore, terminal: Terminal) throws(CLIError) -> Int32 {
+    static func applySaved(_ path: String, store: any StateStore, at location: StateLocation, terminal: Terminal) throws(CLIError) -> Int32 {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(message: "cannot read the plan file \(path)") }
         var plan: Plan
         do {
@@ -61,6 +69,10 @@ struct ApplyCommand: Command {
             throw CLIError(message: "\(path): \(error.description)")
         } catch {
             throw CLIError(message: "\(path) is not a readable plan file (\(error)); create one with `reactions plan --out FILE`")
+        }
+        if let made = plan.state, made != location {
+            throw CLIError(message: "\(path) was planned against \(made), not \(location); apply it there with: "
+                + "reactions apply \(StateLocation.shellWord(path)) \(made.options)")
         }
         let head = try StateInput.head(store)
         if head?.info.base != plan.base {
@@ -71,10 +83,11 @@ struct ApplyCommand: Command {
             terminal.line("No changes. The running state already matches the plan.")
             return ExitCode.ok
         }
-        return try commit(plan, store: store, source: "apply \((path as NSString).lastPathComponent)", terminal: terminal)
+        return try commit(plan, store: store, source: "apply \((path as NSString).lastPathComponent)", terminal: terminal, at: location)
     }
 
-    static func commit(_ plan: Plan, store: any StateStore, source: String, terminal: Terminal, quiet: Bool = false) throws(CLIError) -> Int32 {
+    static func commit(_ plan: Plan, store: any StateStore, source: String, terminal: Terminal, quiet: Bool = false,
+                       at location: StateLocation? = nil) throws(CLIError) -> Int32 {
         let document = Planner.finalize(plan.desired)
         // Which reactions `config.applied` fires is decided where the revision is stored: a
         // serve behind --server builds its own matcher from the document it receives.
@@ -89,6 +102,7 @@ struct ApplyCommand: Command {
         if quiet { return ExitCode.ok }
         terminal.line("\n" + terminal.style("Apply complete!", .green, .bold)
             + " Revision \(info.number) (\(info.hash.prefix(12))). Resources: \(s.add) added, \(s.change) changed, \(s.destroy) destroyed.")
+        if let location { terminal.line(terminal.style("Written to \(location).", .dim)) }
         return ExitCode.ok
     }
 }

@@ -27,7 +27,10 @@ struct DeliveriesCommand: Command {
         maxPositionals: 2)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        let path = Paths.state(args, terminal.environment)
+        if let sub = args.positionals.first, sub != "show", sub != "retry" {
+            throw CLIError.usage("unknown subcommand \"\(sub)\"; use show or retry, or no subcommand to list", command: "deliveries")
+        }
+        let path = try StateInput.existing(args, terminal)
         switch args.positionals.first {
         case nil: return try list(args, path: path, terminal)
         case "show"?:
@@ -100,7 +103,7 @@ struct DeliveriesCommand: Command {
     }
 
     static func retry(_ id: String, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        guard let store = try DeployInput.openDeliveries(path) else { throw CLIError(message: "there is no state at \(path)") }
+        guard let store = try DeployInput.openDeliveries(path) else { throw CLIError(message: "there is no state at \(Paths.absolute(path))") }
         do {
             let delivery = try store.redeliver(id: id, now: Timestamp.epochMilliseconds())
             terminal.line("Delivery \(delivery.id) (\(delivery.reaction)) is queued again; a running `reactions serve` sends it within a second.")

@@ -45,7 +45,7 @@ struct DeploysCommand: Command {
             guard let n = Int(text), n > 0 else { throw CLIError.usage("--limit must be a positive number", command: "deploys") }
             limit = n
         }
-        let path = Paths.state(args, terminal.environment)
+        let path = try StateInput.existing(args, terminal)
         let store = try DeployInput.open(path)
         var query = DeployQuery(service: args.value("service"), environment: args.value("environment"), limit: limit)
         if !query.services.isEmpty, store != nil, let head = try StateInput.head(StateInput.openIfPresent(path)) {

@@ -12,9 +12,9 @@ struct EndpointsCommand: Command {
         discussion: "Deploy endpoints are POST /integrations/deploy/<id>; point CI pipelines at that URL, as for OpsLevel.")
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        let path = Paths.state(args, terminal.environment)
+        let path = try StateInput.existing(args, terminal)
         guard let head = try StateInput.head(try StateInput.openIfPresent(path)) else {
-            throw CLIError(message: "nothing is applied in \(path) yet; run `reactions apply` first")
+            throw CLIError(message: "nothing is applied in \(Paths.absolute(path)) yet; run `reactions apply` first")
         }
         let (config, _) = head.document.config()
         var base = args.value("base-url") ?? ""

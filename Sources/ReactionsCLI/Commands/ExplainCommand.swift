@@ -21,8 +21,8 @@ struct ExplainCommand: Command {
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
         guard let id = args.positionals.first else { throw CLIError.usage("explain needs an EVENT_ID", command: "explain") }
-        let path = Paths.state(args, terminal.environment)
-        guard let events = try DeployInput.open(path) else { throw CLIError(message: "there is no state at \(path)") }
+        let path = try StateInput.existing(args, terminal)
+        guard let events = try DeployInput.open(path) else { throw CLIError(message: "there is no state at \(Paths.absolute(path))") }
         guard let (envelope, revisionNumber) = try StateInput.call({ () throws(StoreError) in try events.event(id: id) }) else {
             throw CLIError(message: "no event \(id) is recorded in \(path); list recent ones with the admin API (/api/v1/events)")
         }

@@ -29,8 +29,14 @@ struct PlanCommand: Command {
         var store: (any StateStore)? = remote
         if remote == nil { store = try StateInput.openIfPresent(Paths.state(args, terminal.environment)) }
         let head = try StateInput.head(store)
-        let plan = try PlanBuilder.plan(configPath: Paths.config(args, terminal.environment), state: head, args: args, terminal: terminal,
+        var plan = try PlanBuilder.plan(configPath: Paths.config(args, terminal.environment), state: head, args: args, terminal: terminal,
                                         remote: remote)
+        let location = StateInput.location(args, terminal.environment)
+        plan.state = location
+        if store == nil {
+            terminal.error(terminal.style("note: there is no state at \(Paths.absolute(Paths.state(args, terminal.environment))) yet: "
+                + "planned against an empty state (`reactions apply` creates it)", .dim))
+        }
         switch args.value("format") ?? "text" {
         case "markdown": terminal.write(PlanMarkdownView().render(plan))
         case "json": terminal.write(PlanJSON.encode(plan).prettyText)
@@ -39,7 +45,7 @@ struct PlanCommand: Command {
         if let out = args.value("out") {
             try Paths.writeAtomically(JSONWriter(style: .compact).string(PlanJSON.encode(plan, asFile: true)) + "\n", to: out, permissions: 0o600)
             if args.value("format") ?? "text" == "text" {
-                terminal.line("\nSaved the plan to \(out). Apply exactly it with: reactions apply \(out)")
+                terminal.line("\nSaved the plan to \(out). Apply exactly this plan with: reactions apply \(StateLocation.shellWord(out)) \(location.options)")
             }
         }
         return args.flag("detailed-exitcode") && plan.hasChanges ? ExitCode.changes : ExitCode.ok

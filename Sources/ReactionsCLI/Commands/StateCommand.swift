@@ -29,13 +29,19 @@ struct StateCommand: Command {
         guard let sub = args.positionals.first else {
             throw CLIError.usage("state needs a subcommand: show, history or rollback", command: "state")
         }
-        let path = Paths.state(args, terminal.environment)
+        guard ["show", "history", "rollback"].contains(sub) else {
+            throw CLIError.usage("unknown subcommand \"\(sub)\"; use show, history or rollback", command: "state")
+        }
         let remote = try StateInput.remote(args, terminal.environment, command: "state")
         if remote != nil && sub == "rollback" {
             throw CLIError.usage("rollback works on a local state file (--state): it needs the revision's scripts", command: "state")
         }
         var store: (any StateStore)? = remote
-        if remote == nil { store = try StateInput.openIfPresent(path) }
+        var path = ""
+        if remote == nil {
+            path = try StateInput.existing(args, terminal)
+            store = try StateInput.open(path)
+        }
         let place = remote?.client.baseURL ?? path
         switch sub {
         case "show": return try show(args, store: store, place: place, terminal)
@@ -131,6 +137,6 @@ struct StateCommand: Command {
             terminal.error("Rollback cancelled; nothing was changed.")
             return ExitCode.error
         }
-        return try ApplyCommand.commit(plan, store: store, source: "rollback to \(n)", terminal: terminal)
+        return try ApplyCommand.commit(plan, store: store, source: "rollback to \(n)", terminal: terminal, at: .file(Paths.absolute(path)))
     }
 }

@@ -23,7 +23,7 @@ struct SuggestionsCommand: Command {
         """)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        let store = try DeployInput.open(Paths.state(args, terminal.environment))
+        let store = try DeployInput.open(try StateInput.existing(args, terminal))
         let suggestions = try StateInput.call { () throws(StoreError) in try store?.suggestions() ?? [] }
         if args.flag("patch") { return try patch(suggestions.map(\.service), args, terminal) }
         if args.value("alias-of") != nil || args.flag("write") {

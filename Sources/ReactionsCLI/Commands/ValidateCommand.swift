@@ -22,10 +22,12 @@ struct ValidateCommand: Command {
             let json = JSON.object([
                 "valid": .bool(!result.hasErrors),
                 "diagnostics": DiagnosticsView.json(result.diagnostics),
+                "notes": .array(result.notes.map(JSON.string)),
             ])
             terminal.write(json.prettyText)
             return result.hasErrors ? ExitCode.error : ExitCode.ok
         }
+        for note in result.notes { terminal.error(terminal.style("note: \(note)", .dim)) }
         let rendered = DiagnosticsView(terminal: terminal).render(result.diagnostics)
         if result.hasErrors {
             terminal.error(rendered, terminatorFree: true)

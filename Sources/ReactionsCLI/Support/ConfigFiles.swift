@@ -6,7 +6,7 @@ enum ConfigFiles {
     static func list(_ path: String) throws(CLIError) -> (URL, [URL]) {
         switch ConfigLoader.documentFiles(at: path) {
         case .failure(let message): throw CLIError(message: message)
-        case .success(let found): return found
+        case .success(let listing): return (listing.root, listing.files)
         }
     }
 

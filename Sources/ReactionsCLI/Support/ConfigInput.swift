@@ -6,6 +6,7 @@ enum ConfigInput {
     /// Returns the config and its warnings (for the command to show where it fits).
     static func load(_ path: String, terminal: Terminal) throws(CLIError) -> (Config, [Diagnostic]) {
         let result = ConfigLoader().load(path: path)
+        for note in result.notes { terminal.error(terminal.style("note: \(note)", .dim)) }
         if result.hasErrors {
             terminal.error(DiagnosticsView(terminal: terminal).render(result.diagnostics), terminatorFree: true)
             throw CLIError(message: "the configuration in \(path) is not valid (\(DiagnosticsView.counts(result.diagnostics)))")

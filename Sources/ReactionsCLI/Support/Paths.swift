@@ -17,6 +17,11 @@ struct Paths {
         args.value("state") ?? env["REACTIONS_STATE"] ?? SQLiteStateStore.defaultPath
     }
 
+    /// A path as the user should read it in messages: absolute, without `.` segments.
+    static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     static func secretsDirectory(_ args: Arguments, _ env: [String: String]) -> String? {
         args.value("secrets-dir") ?? env["REACTIONS_SECRETS_DIR"]
     }

@@ -9,10 +9,51 @@ enum StateInput {
         do { return try SQLiteStateStore(path: path) } catch { throw CLIError(message: error.description) }
     }
 
-    /// For commands that only read: a missing store is an empty state, and is not created.
+    /// For `plan` and `apply`: a missing store is an empty state, and is not created.
     static func openIfPresent(_ path: String) throws(CLIError) -> SQLiteStateStore? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try open(path)
+    }
+
+    /// The state a reading command (`deploys`, `deliveries`, `explain`, `state`, `endpoints`,
+    /// `suggestions`) reads. The default is relative to the current directory, so the same
+    /// command run from another directory once read an empty state and said "No deploys
+    /// recorded yet". Now the state must exist (reading never creates one), and which file
+    /// was read is said on stderr, leaving stdout to the data.
+    static func existing(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> String {
+        let path = Paths.state(args, terminal.environment)
+        guard FileManager.default.fileExists(atPath: path) else { throw missing(path, args, terminal.environment) }
+        terminal.error(terminal.style("state: \(Paths.absolute(path))", .dim))
+        return path
+    }
+
+    static func missing(_ path: String, _ args: Arguments, _ env: [String: String]) -> CLIError {
+        let absolute = Paths.absolute(path)
+        if args.value("state") != nil {
+            return CLIError(message: "there is no state at \(absolute): check --state (`reactions apply` or `reactions serve` creates it)")
+        }
+        if env["REACTIONS_STATE"] != nil {
+            return CLIError(message: "there is no state at \(absolute) (REACTIONS_STATE): check it (`reactions apply` or `reactions serve` creates it)")
+        }
+        return CLIError(message: "there is no state at \(absolute): the default state is .reactions/state.db in the current directory, "
+            + "so run this where you ran `reactions apply` or `reactions serve`, or pass --state FILE (or set REACTIONS_STATE)")
+    }
+
+    /// Where `plan` and `apply` read and write: recorded in saved plans, and said in
+    /// messages. A server URL loses any credentials, query and trailing slash.
+    static func location(_ args: Arguments, _ env: [String: String]) -> StateLocation {
+        guard let server = args.value("server") else { return .file(Paths.absolute(Paths.state(args, env))) }
+        guard var parts = URLComponents(string: server.trimmingCharacters(in: .whitespaces)) else { return .server(server) }
+        parts.user = nil
+        parts.password = nil
+        parts.query = nil
+        parts.fragment = nil
+        parts.scheme = parts.scheme?.lowercased()
+        parts.host = parts.host?.lowercased()
+        var path = parts.path
+        while path.hasSuffix("/") { path.removeLast() }
+        parts.path = path
+        return .server(parts.string ?? server)
     }
 
     static let serverOption = CommandSpec.Option(name: "server", value: "URL",

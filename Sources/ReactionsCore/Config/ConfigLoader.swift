@@ -6,6 +6,8 @@ public struct ConfigLoader: Sendable {
     public struct Result: Sendable {
         public var config: Config
         public var diagnostics: [Diagnostic]
+        /// Files of ours in the config tree that were passed over, such as a saved plan.
+        public var notes: [String] = []
         public var hasErrors: Bool { diagnostics.hasErrors }
     }
 
@@ -19,11 +21,13 @@ public struct ConfigLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         let root: URL
         let files: [URL]
+        let notes: [String]
         switch Self.documentFiles(at: path) {
         case .failure(let message):
             return Result(config: config, diagnostics: [.error(message)])
-        case .success(let found):
-            (root, files) = found
+        case .success(let listing):
+            (root, files) = (listing.root, listing.files)
+            notes = listing.savedPlans.map { "\($0) is a saved plan, not a config document: it is not loaded" }
         }
         if files.isEmpty {
             return Result(config: config, diagnostics: [.error("no *.json config files in \(path)",
@@ -58,7 +62,7 @@ public struct ConfigLoader: Sendable {
         }
         diagnostics += snapshotScripts(&config, root: root, realRoot: realRoot)
         diagnostics += Validator().validate(config)
-        return Result(config: config, diagnostics: diagnostics.ordered)
+        return Result(config: config, diagnostics: diagnostics.ordered, notes: notes)
     }
 
     /// Reads each referenced script once and records its hash on the reactions that run it.
@@ -116,12 +120,22 @@ public struct ConfigLoader: Sendable {
     }
 
     public enum Found: Sendable {
-        case success((URL, [URL]))
+        case success(Listing)
         case failure(String)
     }
 
+    public struct Listing: Sendable {
+        public var root: URL
+        /// The config documents, in a stable order.
+        public var files: [URL]
+        /// Plans saved in the tree (relative paths), passed over: the README's own PR flow
+        /// runs `plan --config . --out plan.json`, and loading that file as config broke
+        /// every later `validate`, `simulate` and `test`.
+        public var savedPlans: [String] = []
+    }
+
     /// The config root and its `*.json` files in a stable order. Hidden directories
-    /// (`.git`, `.reactions`) are skipped.
+    /// (`.git`, `.reactions`), test fixtures and saved plans are skipped.
     public static func documentFiles(at path: String) -> Found {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
@@ -129,18 +143,35 @@ public struct ConfigLoader: Sendable {
             return .failure("the config path \(path) does not exist; pass --config DIR (default ./reactions)")
         }
         if !isDirectory.boolValue {
-            return .success((url.deletingLastPathComponent(), [url]))
+            return .success(Listing(root: url.deletingLastPathComponent(), files: [url]))
         }
         var files: [URL] = []
+        var savedPlans: [String] = []
         guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey],
                                                               options: [.skipsHiddenFiles]) else {
             return .failure("cannot list the config directory \(path)")
         }
         for case let file as URL in enumerator where file.pathExtension == "json" {
             if isTestFixture(file, root: url) { continue }
+            if isSavedPlan(file) {
+                savedPlans.append(relativePath(of: file, under: url))
+                continue
+            }
             files.append(file.standardizedFileURL)
         }
-        return .success((url, files.sorted { relativePath(of: $0, under: url) < relativePath(of: $1, under: url) }))
+        return .success(Listing(root: url, files: files.sorted { relativePath(of: $0, under: url) < relativePath(of: $1, under: url) },
+                                savedPlans: savedPlans.sorted()))
+    }
+
+    /// A plan written by `plan --out` or `plan --format json`: both begin with
+    /// `{"format_version"`, which no config document can (its first member would be an
+    /// unknown field). Only the first bytes are read.
+    static func isSavedPlan(_ file: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 256)) ?? Data()
+        let compact = head.filter { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return compact.starts(with: Array(#"{"format_version""#.utf8))
     }
 
     /// Fixtures and sample payloads (`tests/` directories, `*.test.json`) live beside the

@@ -17,6 +17,8 @@ public struct Plan: Sendable {
     public var desired: StateDocument
     /// Contents of the scripts `desired` runs, by SHA-256.
     public var scripts: [String: [UInt8]]
+    /// Where the plan was made; nil in plan files saved before it was recorded.
+    public var state: StateLocation? = nil
 
     public init(base: Base?, changes: [ResourceChange], warnings: [Diagnostic], desired: StateDocument, scripts: [String: [UInt8]]) {
         self.base = base

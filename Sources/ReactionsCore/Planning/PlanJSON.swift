@@ -14,6 +14,7 @@ public enum PlanJSON {
             .init("format_version", .string(formatVersion)),
         ]
         if asFile { members.append(.init("kind", .string(planFileKind))) }
+        if let state = plan.state { members.append(.init("state", state.json)) }
         members.append(.init("base_revision", plan.base.map { .object(["number": .int($0.number), "hash": .string($0.hash)]) } ?? .null))
         let s = plan.summary
         members.append(.init("summary", .object(["add": .int(s.add), "change": .int(s.change), "destroy": .int(s.destroy), "replace": .int(s.replace)])))
@@ -88,7 +89,14 @@ public enum PlanJSON {
         for digest in desired.scriptDigests where scripts[digest] == nil {
             throw .notAPlan("the script with SHA-256 \(digest) is missing")
         }
+        var state: StateLocation? = nil
+        if let s = json["state"], s != .null {
+            guard let location = StateLocation(json: s) else { throw .notAPlan("\"state\" is malformed") }
+            state = location
+        }
         // Changes are recomputed against the base when applying; the saved list is for reading.
-        return Plan(base: base, changes: [], warnings: [], desired: desired, scripts: scripts)
+        var plan = Plan(base: base, changes: [], warnings: [], desired: desired, scripts: scripts)
+        plan.state = state
+        return plan
     }
 }
