@@ -208,8 +208,6 @@ struct AdminAPI {
             return .json(.accepted, delivery.json.compactText)
         } catch .notFound {
             return .problem(.notFound, "Not Found", RedeliverError.notFound(id).description)
-        } catch .alreadyQueued(let id, let status) {
-            return .problem(.conflict, "Conflict", RedeliverError.alreadyQueued(id, status).description)
         } catch {
             return HTTPResponse.problem(.internalServerError, "Internal Server Error", error.description)
         }

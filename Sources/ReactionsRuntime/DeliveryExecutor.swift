@@ -38,6 +38,8 @@ struct DeliveryExecutor: Sendable {
         var retryAfter: Int?
         /// Trying again would fail the same way: dead-letter now, not after hours of retries.
         var permanent = false
+        /// Nothing was sent because these secrets do not resolve here: the retry waits for them.
+        var missingSecrets: [String] = []
 
         /// An attempt that failed before anything was sent or run.
         static func notStarted(_ number: Int, startedAt: String = Timestamp.now(), _ why: String) -> Result {
@@ -62,7 +64,10 @@ struct DeliveryExecutor: Sendable {
         // is retried on schedule) rather than send a request with a hole in it.
         let missing = (revision.secretNames[reaction.name] ?? []).filter { !secrets.isAvailable($0) }
         if !missing.isEmpty {
-            return .notStarted(number, startedAt: startedAt, "secret \(missing.joined(separator: ", ")) is not available on this server; provide it in the environment or the secrets dir")
+            var result = Result.notStarted(number, startedAt: startedAt,
+                                           "secret \(missing.joined(separator: ", ")) is not available on this server; provide it in the environment or the secrets dir")
+            result.missingSecrets = missing
+            return result
         }
         let resolver = secrets
         let context = TemplateContext(variables: EventVariables.make(envelope: delivery.envelope, services: revision.services, reaction: reaction.name,

@@ -92,6 +92,7 @@ final class Dispatcher: Sendable {
         var revisions: [Int: RevisionContext] = [:]
         var running: Set<String> = []
         var announcedWaiting = false
+        var secretsCheckedAt: Int64 = 0
         while true {
             let stopRequested = stopping.load(ordering: .acquiring)
             if stopRequested && running.isEmpty { break }
@@ -154,6 +155,11 @@ final class Dispatcher: Sendable {
                     }
                 }
                 if took > 0 || !done.isEmpty { continue }
+                let now = Timestamp.epochMilliseconds()
+                if !stopRequested && now - secretsCheckedAt >= Int64(options.pollMilliseconds) {
+                    secretsCheckedAt = now
+                    if try retryWhereSecretsResolve(store) > 0 { continue }
+                }
                 // Nothing to do right now: sleep until woken, the next retry, or the poll.
                 var wait = options.pollMilliseconds
                 if !stopRequested, let next = try store.nextDue() {
@@ -168,6 +174,24 @@ final class Dispatcher: Sendable {
         }
         for _ in 0..<options.workers { jobAvailable.signal() }
         lock.release()
+    }
+
+    /// Brings forward the retrying deliveries whose missing secrets now resolve (a file
+    /// appeared in the secrets dir): they were waiting for nothing else. Returns how many.
+    private func retryWhereSecretsResolve(_ store: SQLiteDeliveryStore) throws(StoreError) -> Int {
+        guard let secrets = context.withLock({ $0?.executor.secrets }) else { return 0 }
+        var brought = 0
+        for waiting in try store.waitingForSecrets() {
+            let names = waiting.split(separator: ",").map(String.init)
+            guard names.allSatisfy(secrets.isAvailable) else { continue }
+            let count = try store.retryNow(waitingFor: waiting, now: Timestamp.epochMilliseconds())
+            if count > 0 {
+                log.event("missing secrets now resolve; attempting their deliveries now",
+                          ["secrets": .array(names.map(JSON.string)), "deliveries": .int(count)])
+            }
+            brought += count
+        }
+        return brought
     }
 
     // MARK: Workers
@@ -212,7 +236,8 @@ final class Dispatcher: Sendable {
         let schedule = RetrySchedule(policy: policy)
         if !result.permanent,
            let wait = schedule.delay(after: delivery.roundAttempts + 1, retryAfterSeconds: result.retryAfter, random: Double.random(in: 0..<1)) {
-            return AttemptOutcome(deliveryID: delivery.id, attempt: record, next: .retry(at: Timestamp.epochMilliseconds() + wait))
+            return AttemptOutcome(deliveryID: delivery.id, attempt: record, next: .retry(at: Timestamp.epochMilliseconds() + wait),
+                                  missingSecrets: result.missingSecrets)
         }
         let routes = context.currentRoutes()
         let depth = (delivery.envelope["chaindepth"]?.intValue ?? 0) + 1

@@ -42,6 +42,7 @@ public final class Runtime: Sendable {
     private let missingSecrets = Mutex<[String]>([])
     private let loadError = Mutex<String?>(nil)
     private let commits: CommitHealth
+    private let readinessWatch: ReadinessWatch
     private let readerStore: Mutex<SQLiteDeployStore>
     private let outbox: Mutex<SQLiteDeliveryStore>
     private let stateStore: Mutex<SQLiteStateStore>
@@ -62,6 +63,7 @@ public final class Runtime: Sendable {
         self.dispatcher = dispatcher
         let commits = CommitHealth(log: log)
         self.commits = commits
+        readinessWatch = ReadinessWatch(log: log)
         writer = EventWriter(store: writerStore, queuedDeliveries: { dispatcher.wake() }, committed: { commits.record($0) })
         let reader = try SQLiteDeployStore(path: options.statePath)
         readerStore = Mutex(reader)
@@ -153,6 +155,7 @@ public final class Runtime: Sendable {
     /// Loads the head revision if it is new. Returns whether the served table changed.
     @discardableResult
     func reload() -> Bool {
+        defer { noteReadiness() }
         do {
             let revision = try stateStore.withLock { store throws(StoreError) -> Revision? in
                 guard let head = try store.head(), head.number != routes.revision else { return nil }
@@ -180,6 +183,14 @@ public final class Runtime: Sendable {
         metrics.setRevision(table.revision, ready: readiness().0)
         log.event("serving revision", ["revision": .int(table.revision), "hash": .string(String(table.hash.prefix(12))),
                                        "deploy_endpoints": .int(table.deploysByID.count)])
+        noteReadiness()
+    }
+
+    /// From `start()` on (before it, `serve --config` may still be applying a revision).
+    private func noteReadiness() {
+        guard server.withLock({ $0 }) != nil else { return }
+        let (ready, reason) = readiness()
+        readinessWatch.observe(ready: ready, reason: reason, missingSecrets: missingSecrets.withLock { $0 }, revision: routes.revision)
     }
 
     private func recheckSecrets() {
@@ -190,7 +201,6 @@ public final class Runtime: Sendable {
         guard now != stillMissing else { return }
         missingSecrets.withLock { $0 = now }
         metrics.setRevision(routes.revision, ready: readiness().0)
-        log.event(now.isEmpty ? "every referenced secret resolves; ready" : "secrets still missing", ["missing": .array(now.map(JSON.string))])
     }
 
     private let bound = Mutex<HTTPServer?>(nil)
@@ -215,6 +225,7 @@ public final class Runtime: Sendable {
         reload()
         server.start()
         self.server.withLock { $0 = server }
+        noteReadiness()
         let poll = options.revisionPollMilliseconds
         let thread = Thread { [self] in
             while !self.stopping.load(ordering: .acquiring) {

@@ -111,11 +111,14 @@ public struct AttemptOutcome: Sendable {
     public var deliveryID: String
     public var attempt: AttemptRecord
     public var next: Next
+    /// The secrets whose absence alone failed the attempt: a retry waits for them.
+    public var missingSecrets: [String]
 
-    public init(deliveryID: String, attempt: AttemptRecord, next: Next) {
+    public init(deliveryID: String, attempt: AttemptRecord, next: Next, missingSecrets: [String] = []) {
         self.deliveryID = deliveryID
         self.attempt = attempt
         self.next = next
+        self.missingSecrets = missingSecrets
     }
 }
 
@@ -135,15 +138,11 @@ public struct DeliveryQuery: Sendable {
 
 public enum RedeliverError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
-    /// It is already waiting for an attempt.
-    case alreadyQueued(String, DeliveryStatus)
     case store(StoreError)
 
     public var description: String {
         switch self {
         case .notFound(let id): return "there is no delivery \(id); list them with `reactions deliveries`"
-        case .alreadyQueued(let id, let status):
-            return "delivery \(id) is \(status.rawValue): its next attempt is already scheduled; nothing to do"
         case .store(let error): return error.description
         }
     }

@@ -159,6 +159,8 @@ final class SQLiteDatabase {
     }
 
     var lastInsertedRow: Int { Int(sqlite3_last_insert_rowid(handle)) }
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    var changes: Int { Int(sqlite3_changes(handle)) }
 
     var userVersion: Int {
         get throws(StoreError) {

@@ -70,7 +70,7 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
         """)
     private lazy var updateDelivery = try? db.prepare("""
         UPDATE deliveries SET status = ?, attempts = attempts + 1, round_attempts = round_attempts + 1, next_at = ?,
-        updated_at = ?, last_error = ? WHERE id = ?
+        updated_at = ?, last_error = ?, waiting_for = ? WHERE id = ?
         """)
 
     /// Records finished attempts and their consequences in one transaction (one fsync for
@@ -94,8 +94,10 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
                     try events.append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: event.envelope,
                                       reactions: firings.reactions)
                 }
+                let waiting = status == .retrying && !outcome.missingSecrets.isEmpty
+                    ? SQLiteValue.text(outcome.missingSecrets.sorted().joined(separator: ",")) : .null
                 try updateDelivery.bind(.text(status.rawValue), .int(Int(nextAt)), .text(now), a.error.map(SQLiteValue.text) ?? .null,
-                                        .text(outcome.deliveryID)).run()
+                                        waiting, .text(outcome.deliveryID)).run()
             }
         }
     }
@@ -158,9 +160,10 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
         let result: Result<StoredDelivery, RedeliverError>
         do {
             result = try db.transaction { () throws(StoreError) -> Result<StoredDelivery, RedeliverError> in
-                guard let current = try delivery(id: id) else { return .failure(.notFound(id)) }
-                if current.status == .pending || current.status == .retrying { return .failure(.alreadyQueued(id, current.status)) }
-                try db.prepare("UPDATE deliveries SET status = 'pending', round_attempts = 0, next_at = ?, updated_at = ? WHERE id = ?")
+                guard try delivery(id: id) != nil else { return .failure(.notFound(id)) }
+                // Whatever its status: a retrying one runs now rather than at its next
+                // scheduled attempt (which may be hours away), with a fresh retry budget.
+                try db.prepare("UPDATE deliveries SET status = 'pending', round_attempts = 0, next_at = ?, updated_at = ?, waiting_for = NULL WHERE id = ?")
                     .bind(.int(Int(now)), .text(Timestamp.format(milliseconds: now)), .text(id)).run()
                 guard let updated = try delivery(id: id) else { return .failure(.notFound(id)) }
                 return .success(updated)
@@ -169,6 +172,24 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
             throw .store(error)
         }
         return try result.get()
+    }
+
+    /// The sets of secrets (comma-separated names) that retrying deliveries wait for.
+    public func waitingForSecrets() throws(StoreError) -> [String] {
+        let s = try db.prepare("SELECT DISTINCT waiting_for FROM deliveries WHERE waiting_for IS NOT NULL AND status = 'retrying'")
+        var out: [String] = []
+        while try s.step() { out.append(s.text(0)) }
+        return out
+    }
+
+    /// Brings forward to `now` the retrying deliveries that wait for exactly these secrets.
+    /// Returns how many.
+    public func retryNow(waitingFor secrets: String, now: Int64) throws(StoreError) -> Int {
+        try db.transaction { () throws(StoreError) -> Int in
+            try db.prepare("UPDATE deliveries SET next_at = ?, waiting_for = NULL WHERE waiting_for = ? AND status = 'retrying'")
+                .bind(.int(Int(now)), .text(secrets)).run()
+            return db.changes
+        }
     }
 
     /// Deliveries by status, for `/metrics`.

@@ -145,6 +145,14 @@ enum StoreSchema {
         GROUP BY coalesce(service_name, service)
         ON CONFLICT(service) DO UPDATE SET last_number = max(last_number, excluded.last_number);
         """,
+        // 9: a delivery whose attempt failed only because secrets were missing waited
+        // minutes or hours for its next scheduled attempt after the secrets were provided.
+        // `waiting_for` names those secrets (comma-separated) while it is retrying, so the
+        // dispatcher can bring it forward as soon as they resolve.
+        """
+        ALTER TABLE deliveries ADD COLUMN waiting_for TEXT;
+        CREATE INDEX deliveries_waiting_for ON deliveries(waiting_for) WHERE waiting_for IS NOT NULL;
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

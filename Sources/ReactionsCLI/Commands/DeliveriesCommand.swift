@@ -20,9 +20,11 @@ struct DeliveriesCommand: Command {
         Every event that fires a reaction queues one delivery, in the event's own transaction.
         A delivery is pending until its first attempt, retrying after a failed one, delivered,
         or failed once every attempt of its retry schedule has failed (a dead letter, which also
-        raises a reaction.failed event). retry queues a delivered or failed delivery again with
-        a fresh retry budget and the same id (the webhook-id receivers see); a running `serve`
-        on the same state picks it up within a second.
+        raises a reaction.failed event). retry attempts a delivery again now with a fresh retry
+        budget and the same id (the webhook-id receivers see): a delivered or failed one, or a
+        retrying one without waiting for its next scheduled attempt; a running `serve` on the
+        same state picks it up within a second. A delivery whose attempt failed only because a
+        secret was missing is attempted again as soon as the secret resolves.
         """,
         maxPositionals: 2)
 
@@ -106,7 +108,7 @@ struct DeliveriesCommand: Command {
         guard let store = try DeployInput.openDeliveries(path) else { throw CLIError(message: "there is no state at \(Paths.absolute(path))") }
         do {
             let delivery = try store.redeliver(id: id, now: Timestamp.epochMilliseconds())
-            terminal.line("Delivery \(delivery.id) (\(delivery.reaction)) is queued again; a running `reactions serve` sends it within a second.")
+            terminal.line("Delivery \(delivery.id) (\(delivery.reaction)) is queued to be attempted now; a running `reactions serve` sends it within a second.")
             return ExitCode.ok
         } catch {
             throw CLIError(message: error.description)
