@@ -39,7 +39,7 @@ struct EmitCommand: Command {
             throw CLIError(message: "the event was not accepted: " + APIClient.problem(response))
         }
         let reactions = response.body?["reactions"]?.intValue ?? 0
-        terminal.line("\(id)  \(type) fired \(reactions) reaction\(reactions == 1 ? "" : "s")")
+        terminal.line("\(id)  \(type) fired \(Text.count(reactions, "reaction"))")
         return ExitCode.ok
     }
 }

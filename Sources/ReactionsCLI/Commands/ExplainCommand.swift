@@ -55,7 +55,7 @@ struct ExplainCommand: Command {
         }
         for delivery in deliveries {
             terminal.line(terminal.style("Delivery \(delivery.id)", .bold) + " of \(delivery.reaction): "
-                + DeliveriesCommand.status(delivery.status, terminal) + " after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s")")
+                + DeliveriesCommand.status(delivery.status, terminal) + " after \(Text.count(delivery.attempts, "attempt"))")
             AttemptsView.write(delivery.attemptLog, terminal: terminal)
         }
         return ExitCode.ok

@@ -45,7 +45,7 @@ struct MigrateCommand: Command {
             }
         }
         if failed { return ExitCode.error }
-        if pending.isEmpty { terminal.line("All \(files.count) config files are at version \(ConfigDocument.currentVersion); nothing to migrate.") }
+        if pending.isEmpty { terminal.line("\(files.count == 1 ? "The config file is" : "All \(files.count) config files are") at version \(ConfigDocument.currentVersion); nothing to migrate.") }
         return args.flag("check") && !pending.isEmpty ? ExitCode.unformatted : ExitCode.ok
     }
 }

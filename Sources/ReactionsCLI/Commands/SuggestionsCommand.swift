@@ -38,7 +38,7 @@ struct SuggestionsCommand: Command {
             return ExitCode.ok
         }
         for s in suggestions {
-            terminal.line("\(s.service)  \(s.deploys) deploy\(s.deploys == 1 ? "" : "s")  \(s.environments.joined(separator: ", "))  first \(s.firstSeen)  last \(s.lastSeen)")
+            terminal.line("\(s.service)  \(Text.count(s.deploys, "deploy"))  \(s.environments.joined(separator: ", "))  first \(s.firstSeen)  last \(s.lastSeen)")
         }
         return ExitCode.ok
     }
@@ -64,7 +64,7 @@ struct SuggestionsCommand: Command {
         do { text = try SuggestionPatch.addAliases(names, to: service, document: node) } catch { throw CLIError(message: error.description) }
         if args.flag("write") {
             try Paths.writeAtomically(text, to: file.path)
-            terminal.line("added \(names.count) alias\(names.count == 1 ? "" : "es") to \(service) in \(declared.location.file); review with `reactions plan`")
+            terminal.line("added \(Text.count(names.count, "alias", plural: "aliases")) to \(service) in \(declared.location.file); review with `reactions plan`")
         } else {
             terminal.write(text)
         }

@@ -37,12 +37,10 @@ struct ValidateCommand: Command {
         if !rendered.isEmpty { terminal.write(rendered) }
         let c = result.config
         terminal.line(terminal.style("The configuration is valid.", .green, .bold)
-            + " " + [Self.count(c.services.count, "service"), Self.count(c.endpoints.count, "endpoint"),
-                     Self.count(c.integrations.count, "integration"), Self.count(c.reactions.count, "reaction")].joined(separator: ", ")
-            + " in " + Self.count(c.files.count, "file")
+            + " " + [Text.count(c.services.count, "service"), Text.count(c.endpoints.count, "endpoint"),
+                     Text.count(c.integrations.count, "integration"), Text.count(c.reactions.count, "reaction")].joined(separator: ", ")
+            + " in " + Text.count(c.files.count, "file")
             + (result.diagnostics.isEmpty ? "." : "; \(DiagnosticsView.counts(result.diagnostics))."))
         return ExitCode.ok
     }
-
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }

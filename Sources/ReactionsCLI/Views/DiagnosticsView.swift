@@ -24,7 +24,7 @@ struct DiagnosticsView {
 
     static func counts(_ diagnostics: [Diagnostic]) -> String {
         let e = diagnostics.errors.count, w = diagnostics.warnings.count
-        return "\(e) error\(e == 1 ? "" : "s"), \(w) warning\(w == 1 ? "" : "s")"
+        return Text.count(e, "error") + ", " + Text.count(w, "warning")
     }
 
     static func json(_ diagnostics: [Diagnostic]) -> JSON {

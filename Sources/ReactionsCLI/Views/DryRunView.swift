@@ -25,7 +25,8 @@ enum DryRunView {
 
     static func firingSummary(_ run: DryRun) -> String {
         let firing = run.outcomes.filter { $0.reason == nil }.count
-        return "\(firing) of \(run.outcomes.count) reaction\(run.outcomes.count == 1 ? "" : "s") fire."
+        // The verb agrees with how many fire: "1 of 3 reactions fires", "2 of 3 reactions fire".
+        return "\(firing) of \(Text.count(run.outcomes.count, "reaction")) \(firing == 1 ? "fires" : "fire")."
     }
 
     static func describe(_ action: JSON) -> [String] {

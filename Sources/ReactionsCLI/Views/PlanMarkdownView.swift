@@ -24,7 +24,7 @@ struct PlanMarkdownView {
         let destructive = plan.destructiveChanges
         var caution = ""
         if !destructive.isEmpty {
-            caution += "> [!CAUTION]\n> **\(destructive.count) destructive change\(destructive.count == 1 ? "" : "s")**: resources destroyed or replaced.\n>\n"
+            caution += "> [!CAUTION]\n> **\(Text.count(destructive.count, "destructive change"))**: resources destroyed or replaced.\n>\n"
             for change in destructive {
                 let reasons = change.reasons.isEmpty ? "" : " — " + change.reasons.joined(separator: "; ")
                 caution += "> - `\(change.action.symbol)` `\(change.address)`\(reasons)\n"
@@ -33,7 +33,7 @@ struct PlanMarkdownView {
         }
         var warnings = ""
         if !plan.warnings.isEmpty {
-            warnings += "> [!WARNING]\n> **\(plan.warnings.count) warning\(plan.warnings.count == 1 ? "" : "s")**\n>\n"
+            warnings += "> [!WARNING]\n> **\(Text.count(plan.warnings.count, "warning"))**\n>\n"
             for w in plan.warnings {
                 let location = w.location.map { "`\($0)` " } ?? ""
                 warnings += "> - \(location)\(Self.escape(w.message))\n"
@@ -62,7 +62,8 @@ struct PlanMarkdownView {
         }
         out += table
         if shownRows < rows.count {
-            out += "\n_\(rows.count - shownRows) more changes are not listed: the comment would pass GitHub's size limit. Run `reactions plan` to see them all._\n"
+            let more = rows.count - shownRows
+            out += "\n_\(Text.count(more, "more change")) \(more == 1 ? "is" : "are") not listed: the comment would pass GitHub's size limit. Run `reactions plan` to see them all._\n"
             return out
         }
         let opening = "\n<details><summary>Details</summary>\n\n"
@@ -79,7 +80,8 @@ struct PlanMarkdownView {
             shownDetails += 1
         }
         if shownDetails < plan.changes.count {
-            out += "_Details of \(plan.changes.count - shownDetails) more changes are left out to stay under GitHub's comment size limit; run `reactions plan` to see them._\n"
+            let more = plan.changes.count - shownDetails
+            out += "_Details of \(Text.count(more, "more change")) \(more == 1 ? "is" : "are") left out to stay under GitHub's comment size limit; run `reactions plan` to see them._\n"
         }
         out += footer
         return out

@@ -6,4 +6,9 @@ enum Text {
         let count = text.count
         return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
+
+    /// `1 reaction`, `2 reactions`, `0 reactions`: a count and its noun, agreeing.
+    static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
+    }
 }

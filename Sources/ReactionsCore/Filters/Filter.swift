@@ -28,6 +28,15 @@ public struct Filter: Sendable, Hashable {
         "status": ["deploy", "status"],
     ]
 
+    /// What a filter path that reads nothing was probably meant to be: a misspelt shorthand
+    /// (`enviroment`), or a deploy field written without its `deploy.` (`deployer`,
+    /// `dedup_id`), misspelt or not.
+    public static func suggestion(for path: String) -> String? {
+        guard !path.contains(".") else { return nil }
+        if let shorthand = Suggest.closest(to: path, among: shorthands.keys.sorted()) { return shorthand }
+        return Suggest.closest(to: path, among: TemplateVariables.deployFields.sorted()).map { "deploy." + $0 }
+    }
+
     static func resolve(shorthand path: String) -> [String] {
         shorthands[path] ?? path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     }

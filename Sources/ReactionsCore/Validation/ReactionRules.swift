@@ -63,7 +63,10 @@ enum ReactionRules {
             // Filters read event variables; secrets are never filter input.
             for clause in reaction.trigger.filter.clauses {
                 if let problem = TemplateVariables.problem(with: clause.resolvedPath, eventTypes: types, allowSecrets: false) {
-                    out.append(.error("filter \"\(clause.path)\": \(problem)", at: clause.location, resource: address))
+                    let hint = Filter.suggestion(for: clause.path).map {
+                        "did you mean \"\($0)\"?"
+                    }
+                    out.append(.error("filter \"\(clause.path)\": \(problem)", at: clause.location, resource: address, hint: hint))
                 }
                 if clause.path == "service", case .equals(.string(let name)) = clause.condition, !knownServices.contains(name) {
                     out.append(.warning("the filter matches service \"\(name)\", which no service declares by name or alias",
