@@ -132,6 +132,9 @@ public struct StoredDeploy: Sendable, Equatable {
     public var receivedAt: String
     public var updatedAt: String
     public var payload: JSON
+    /// The deploy's latest event (what `reactions explain` takes); nil for deploys
+    /// recorded before events were linked to them.
+    public var eventID: String?
 
     /// The JSON form `reactions deploys` and `/api/v1/deploys` show: every payload field,
     /// plus what reactions knows about the deploy.
@@ -142,6 +145,7 @@ public struct StoredDeploy: Sendable, Equatable {
             ("service_as_sent", .string(service)), ("matched", .bool(serviceName != nil)),
             ("status", .string(status)), ("deploy_number", .string(deployNumber)),
             ("deployed_at", .string(deployedAt)), ("received_at", .string(receivedAt)), ("updated_at", .string(updatedAt)),
+            ("event_id", eventID.map(JSON.string) ?? .null),
         ]
         for (key, _) in computed {
             members.removeAll { $0.key == key }

@@ -204,7 +204,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     static func listing(_ query: DeployQuery, service: String?) -> (sql: String, values: [SQLiteValue]) {
         var sql = """
             SELECT d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
-                   d.received_at, d.updated_at, d.payload, e.envelope
+                   d.received_at, d.updated_at, d.payload, e.envelope, d.event_id
             FROM deploys d LEFT JOIN events e ON e.id = d.event_id
             """
         var conditions: [String] = []
@@ -243,7 +243,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
             out.append(StoredDeploy(id: s.int(0), endpoint: s.text(1), service: s.text(2), serviceName: s.isNull(3) ? nil : s.text(3),
                                     environment: s.isNull(4) ? nil : s.text(4), status: s.text(5), deployNumber: s.text(6),
                                     dedupID: s.isNull(7) ? nil : s.text(7), deployedAt: s.text(8), receivedAt: s.text(9),
-                                    updatedAt: s.text(10), payload: payload))
+                                    updatedAt: s.text(10), payload: payload, eventID: s.isNull(13) ? nil : s.text(13)))
         }
         return out
     }

@@ -5,7 +5,7 @@ import ReactionsStore
 struct DeploysCommand: Command {
     static let spec = CommandSpec(
         name: "deploys",
-        summary: "List recorded deploys, newest first; or record one through a running serve.",
+        summary: "List recorded deploys, the last received first; or record one through a running serve.",
         usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--limit N] [--format text|json]",
                 "deploys record (--data JSON | --data-file FILE) [--endpoint NAME] [--server URL] [--token TOKEN]"],
         options: listingOptions + [Paths.noColorOption] + DeployRecordCommand.options,
@@ -25,7 +25,7 @@ struct DeploysCommand: Command {
         .init(name: "service", value: "NAME", help: "Only deploys of this service, by its name or an alias (including deploys sent under an alias before it was declared), or by the name deploys sent for a service not declared."),
         .init(name: "environment", value: "ENV", help: "Only deploys to this environment."),
         .init(name: "limit", value: "N", help: "At most N deploys (default 50)."),
-        .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at).",
+        .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at, event_id).",
               allowed: ["text", "json"]),
     ]
 
@@ -62,10 +62,14 @@ struct DeploysCommand: Command {
             terminal.line(filtered ? "No deploys match --service/--environment." : "No deploys recorded yet.")
             return ExitCode.ok
         }
+        // Listed in the order received, which is not the order of `deployed_at` (a pipeline
+        // may report a deploy late, or send an old timestamp): both are shown, received first.
+        terminal.line(terminal.style(Text.pad("RECEIVED", 26) + Text.pad("DEPLOYED AT", 21) + "SERVICE #NUMBER  ENVIRONMENT  STATUS  DESCRIPTION", .dim))
         for d in deploys {
             let service = d.serviceName ?? d.service + terminal.style(" (unknown service)", .yellow)
             let status = d.status == "failed" ? terminal.style(d.status, .red) : d.status == "started" ? terminal.style(d.status, .yellow) : terminal.style(d.status, .green)
-            terminal.line("\(d.deployedAt)  \(service) #\(d.deployNumber)  \(d.environment ?? "-")  \(status)  \(d.payload["description"]?.stringValue ?? "")")
+            terminal.line(Text.pad(d.receivedAt, 26) + Text.pad(d.deployedAt, 21)
+                + "\(service) #\(d.deployNumber)  \(d.environment ?? "-")  \(status)  \(d.payload["description"]?.stringValue ?? "")")
         }
         return ExitCode.ok
     }

@@ -42,6 +42,15 @@ struct EndpointsCommand: Command {
                 + "POST " + base + (e.routePath ?? "") + terminal.style("  [\(auth(e))]", .dim))
         }
         if endpoints.isEmpty { terminal.line("Revision \(head.info.number) declares no endpoints.") }
+        // The bracket says how each endpoint authenticates; the least obvious get a word.
+        let kinds = Set(endpoints.map(auth))
+        if kinds.contains("url-id") {
+            terminal.line(terminal.style("\n[url-id]: the id in the URL is the credential, as with OpsLevel: whoever has the URL can record deploys. "
+                + "Keep it in CI secrets; give the endpoint a new \"id\" to revoke it.", .dim))
+        }
+        if kinds.contains("none") {
+            terminal.line(terminal.style("[none]: anyone who can reach the server can call it (declared with \"auth\": \"none\").", .dim))
+        }
         return ExitCode.ok
     }
 }

@@ -30,12 +30,8 @@ struct Paths {
         SecretResolver(environment: env, directory: secretsDirectory(args, env))
     }
 
-    /// Who applied, as recorded in the revision.
-    static func actor(_ env: [String: String]) -> String {
-        if let actor = env["REACTIONS_ACTOR"], !actor.isEmpty { return actor }
-        let user = env["USER"] ?? env["LOGNAME"] ?? "unknown"
-        return "\(user)@\(ProcessInfo.processInfo.hostName)"
-    }
+    /// Who applied, as recorded in the revision (see `Actor`).
+    static func actor(_ env: [String: String]) -> String { Actor.current(env) }
 
     /// Writes a file atomically (temp + rename) with owner-only permissions.
     static func writeAtomically(_ text: String, to path: String, permissions: Int = 0o644) throws(CLIError) {
