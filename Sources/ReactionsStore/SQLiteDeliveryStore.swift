@@ -174,9 +174,14 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
         return try result.get()
     }
 
+    static let waitingSQL = "SELECT DISTINCT waiting_for FROM deliveries WHERE waiting_for IS NOT NULL"
+    static let retryNowSQL = "UPDATE deliveries SET next_at = ?, waiting_for = NULL WHERE waiting_for = ? AND status = 'retrying'"
+
     /// The sets of secrets (comma-separated names) that retrying deliveries wait for.
     public func waitingForSecrets() throws(StoreError) -> [String] {
-        let s = try db.prepare("SELECT DISTINCT waiting_for FROM deliveries WHERE waiting_for IS NOT NULL AND status = 'retrying'")
+        // Only a retrying delivery has `waiting_for` set (recording any other outcome, or a
+        // redelivery, clears it), so the partial index answers this alone.
+        let s = try db.prepare(Self.waitingSQL)
         var out: [String] = []
         while try s.step() { out.append(s.text(0)) }
         return out
@@ -186,7 +191,7 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
     /// Returns how many.
     public func retryNow(waitingFor secrets: String, now: Int64) throws(StoreError) -> Int {
         try db.transaction { () throws(StoreError) -> Int in
-            try db.prepare("UPDATE deliveries SET next_at = ?, waiting_for = NULL WHERE waiting_for = ? AND status = 'retrying'")
+            try db.prepare(Self.retryNowSQL)
                 .bind(.int(Int(now)), .text(secrets)).run()
             return db.changes
         }

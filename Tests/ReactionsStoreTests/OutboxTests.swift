@@ -175,6 +175,14 @@ import ReactionsCore
         #expect(try outbox.retryNow(waitingFor: "A,B", now: 5) == 1)
         #expect(try outbox.delivery(id: ids[0])?.nextAt == 5 && outbox.delivery(id: ids[1])?.nextAt == 9_000_000)
         #expect(try outbox.waitingForSecrets().isEmpty)
+        // The dispatcher asks every second: both read only the partial index, not the outbox.
+        let db = try SQLiteDatabase(path: path)
+        for sql in [SQLiteDeliveryStore.waitingSQL, SQLiteDeliveryStore.retryNowSQL] {
+            let plan = try db.prepare("EXPLAIN QUERY PLAN " + sql)
+            var steps: [String] = []
+            while try plan.step() { steps.append(plan.text(3)) }
+            #expect(steps.contains { $0.contains("INDEX deliveries_waiting_for") }, "\(steps)")
+        }
     }
 
     /// A statement left in the middle of its rows kept a read snapshot open after COMMIT, so
