@@ -75,12 +75,14 @@ struct DeliveriesCommand: Command {
         return ExitCode.ok
     }
 
-    static func status(_ s: DeliveryStatus, _ terminal: Terminal) -> String {
+    /// The status in its colour, padded to the table's column unless `inline`.
+    static func status(_ s: DeliveryStatus, _ terminal: Terminal, inline: Bool = false) -> String {
+        let text = inline ? s.rawValue : Text.pad(s.rawValue, 10)
         switch s {
-        case .delivered: return terminal.style(Text.pad(s.rawValue, 9), .green)
-        case .failed: return terminal.style(Text.pad(s.rawValue, 9), .red)
-        case .retrying: return terminal.style(Text.pad(s.rawValue, 9), .yellow)
-        case .pending: return Text.pad(s.rawValue, 9)
+        case .delivered: return terminal.style(text, .green)
+        case .failed: return terminal.style(text, .red)
+        case .retrying: return terminal.style(text, .yellow)
+        case .pending: return text
         }
     }
 
@@ -93,7 +95,7 @@ struct DeliveriesCommand: Command {
             terminal.write(delivery.json.prettyText)
             return ExitCode.ok
         }
-        terminal.line(terminal.style("Delivery \(delivery.id)", .bold) + "  \(status(delivery.status, terminal))")
+        terminal.line(terminal.style("Delivery \(delivery.id)", .bold) + "  \(status(delivery.status, terminal, inline: true))")
         terminal.line("  reaction \(delivery.reaction) (revision \(delivery.revision)), event \(delivery.eventID) (\(delivery.eventType))")
         terminal.line("  queued \(delivery.createdAt), updated \(delivery.updatedAt)")
         if delivery.status == .pending || delivery.status == .retrying {

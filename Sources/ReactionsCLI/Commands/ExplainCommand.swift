@@ -56,7 +56,7 @@ struct ExplainCommand: Command {
         }
         for delivery in deliveries {
             terminal.line(terminal.style("Delivery \(delivery.id)", .bold) + " of \(delivery.reaction): "
-                + DeliveriesCommand.status(delivery.status, terminal) + " after \(Text.count(delivery.attempts, "attempt"))")
+                + DeliveriesCommand.status(delivery.status, terminal, inline: true) + " after \(Text.count(delivery.attempts, "attempt"))")
             AttemptsView.write(delivery.attemptLog, terminal: terminal)
         }
         return ExitCode.ok

@@ -17,8 +17,9 @@ import ReactionsCore
         let server = try ServeProcess(cli, arguments: ["--config", cli.config])
         defer { _ = server.stop() }
         let path = "/integrations/deploy/\(try cli.deployEndpointID())"
-        // Reported late: the second one received was deployed first.
-        let late = deployBody(dedup: "late").replacingOccurrences(of: "2019-02-01 13:28:33", with: "2019-01-01 09:00:00")
+        // Reported late: the second one received was deployed first. Its timestamp has
+        // milliseconds and a zone, wider than the column: it once ran into SERVICE.
+        let late = deployBody(dedup: "late").replacingOccurrences(of: "2019-02-01 13:28:33", with: "2019-01-01T09:00:00.123+00:00")
         #expect(try await server.request("POST", path, body: deployBody(dedup: "first")).status == 202)
         #expect(try await server.request("POST", path, body: late).status == 202)
         let listed = try cli.run(["deploys", "--state", cli.state, "--no-color"])
@@ -26,6 +27,10 @@ import ReactionsCore
         #expect(lines.first?.hasPrefix("RECEIVED") == true && lines.first?.contains("DEPLOYED AT") == true, "\(listed)")
         #expect(lines.count == 3)
         #expect(lines[1].contains("2019-01-01T09:00:00") && lines[2].contains("2019-02-01T13:28:33"), "last received first: \(listed)")
+        for row in lines.dropFirst() {
+            let columns = row.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(columns.count > 3 && columns[2].hasPrefix("shopping"), "received, deployed at, then the service: \(row)")
+        }
         let json = try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json"]).stdout).arrayValue ?? []
         let received = json.compactMap { $0["received_at"]?.stringValue }
         #expect(received.count == 2 && received[0] >= received[1])
