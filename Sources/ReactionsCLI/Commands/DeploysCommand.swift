@@ -64,11 +64,15 @@ struct DeploysCommand: Command {
         }
         // Listed in the order received, which is not the order of `deployed_at` (a pipeline
         // may report a deploy late, or send an old timestamp): both are shown, received first.
-        terminal.line(terminal.style(Text.pad("RECEIVED", 26) + Text.pad("DEPLOYED AT", 26) + "SERVICE #NUMBER  ENVIRONMENT  STATUS  DESCRIPTION", .dim))
+        // Columns as wide as their widest value: `deployed_at` is echoed as the pipeline sent
+        // it, milliseconds and zone included.
+        let received = max(deploys.map(\.receivedAt.count).max() ?? 0, "RECEIVED".count) + 2
+        let deployed = max(deploys.map(\.deployedAt.count).max() ?? 0, "DEPLOYED AT".count) + 2
+        terminal.line(terminal.style(Text.pad("RECEIVED", received) + Text.pad("DEPLOYED AT", deployed) + "SERVICE #NUMBER  ENVIRONMENT  STATUS  DESCRIPTION", .dim))
         for d in deploys {
             let service = d.serviceName ?? d.service + terminal.style(" (unknown service)", .yellow)
             let status = d.status == "failed" ? terminal.style(d.status, .red) : d.status == "started" ? terminal.style(d.status, .yellow) : terminal.style(d.status, .green)
-            terminal.line(Text.pad(d.receivedAt, 26) + Text.pad(d.deployedAt, 26)
+            terminal.line(Text.pad(d.receivedAt, received) + Text.pad(d.deployedAt, deployed)
                 + "\(service) #\(d.deployNumber)  \(d.environment ?? "-")  \(status)  \(d.payload["description"]?.stringValue ?? "")")
         }
         return ExitCode.ok

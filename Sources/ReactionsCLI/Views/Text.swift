@@ -4,9 +4,7 @@ enum Text {
     /// `text` followed by spaces up to `width` characters (never truncated).
     static func pad(_ text: String, _ width: Int) -> String {
         let count = text.count
-        // A value wider than its column still keeps one space before the next one, so a long
-        // value shifts the row instead of running into its neighbour.
-        return count >= width ? text + " " : text + String(repeating: " ", count: width - count)
+        return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 
     /// `1 reaction`, `2 reactions`, `0 reactions`: a count and its noun, agreeing.
