@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `reactions` binary as a subprocess, as users and CI do.
 struct CLI {
@@ -85,24 +86,12 @@ struct CLI {
     /// Runs under a pseudo-terminal (util-linux `script`), for colour and the "yes" prompt.
     func runOnTTY(_ arguments: [String], env: [String: String] = [:], stdin: String = "") throws -> Result {
         let command = ([Self.binary.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", command, "/dev/null"]
-        process.currentDirectoryURL = directory
         var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory.path,
                            "REACTIONS_ACTOR": "tester", "TERM": "xterm"]
         environment.merge(env) { _, new in new }
-        process.environment = environment
-        let out = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? input.fileHandleForWriting.close()
-        return Result(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: "")
+        let (code, output) = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: stdin,
+                                            cwd: directory, environment: environment)
+        return Result(code: code, stdout: output, stderr: "")
     }
 
     static var hasScript: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/script") }

@@ -1,10 +1,14 @@
 import Foundation
 
-/// Runs a program to completion and returns its exit status and output.
-public func runProgram(_ path: String, _ arguments: [String], stdin: String? = nil) throws -> (Int32, String) {
+/// Runs a program to completion and returns its exit status and output (stdout and stderr
+/// together). `environment` nil inherits the test's.
+public func runProgram(_ path: String, _ arguments: [String], stdin: String? = nil,
+                       cwd: URL? = nil, environment: [String: String]? = nil) throws -> (Int32, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
+    if let cwd { process.currentDirectoryURL = cwd }
+    if let environment { process.environment = environment }
     let out = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = out
