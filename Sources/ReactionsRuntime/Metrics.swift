@@ -45,7 +45,7 @@ final class Metrics: Sendable {
         }
     }
 
-    func render(suggestions: Int, connections: Int, inFlight: Int, deliveries: [DeliveryStatus: Int] = [:]) -> String {
+    func render(store: StoreStatistics, connections: Int, inFlight: Int) -> String {
         let s = state.withLock { $0 }
         var out = "# HELP reactions_http_requests_total HTTP requests by route and status.\n# TYPE reactions_http_requests_total counter\n"
         for route in s.requests.keys.sorted() {
@@ -75,9 +75,10 @@ final class Metrics: Sendable {
         out += "# TYPE reactions_deliveries_dead_lettered_total counter\nreactions_deliveries_dead_lettered_total \(s.deadLettered)\n"
         out += "# HELP reactions_deliveries Deliveries in the outbox by status (failed = dead letters awaiting `deliveries retry`).\n"
         out += "# TYPE reactions_deliveries gauge\n"
-        for status in DeliveryStatus.allCases { out += "reactions_deliveries{status=\"\(status.rawValue)\"} \(deliveries[status] ?? 0)\n" }
+        for status in DeliveryStatus.allCases { out += "reactions_deliveries{status=\"\(status.rawValue)\"} \(store.deliveries[status] ?? 0)\n" }
         out += "# HELP reactions_suggestions Unknown service names deploys have used.\n# TYPE reactions_suggestions gauge\n"
-        out += "reactions_suggestions \(suggestions)\n"
+        out += "reactions_suggestions \(store.suggestions)\n"
+        out += storeSection(store)
         out += "# HELP reactions_http_connections Open client connections.\n# TYPE reactions_http_connections gauge\n"
         out += "reactions_http_connections \(connections)\n"
         out += "# HELP reactions_http_requests_in_flight Requests being answered (a deploy waiting for its commit, say).\n"
@@ -86,6 +87,21 @@ final class Metrics: Sendable {
         out += "reactions_revision \(s.revision)\n"
         out += "# HELP reactions_ready Whether the server is ready (1) or not (0).\n# TYPE reactions_ready gauge\n"
         out += "reactions_ready \(s.ready ? 1 : 0)\n"
+        return out
+    }
+
+    /// Retention's totals and the state file's size, so an operator sees space come back.
+    private func storeSection(_ store: StoreStatistics) -> String {
+        var out = "# HELP reactions_store_pruned_rows_total Rows removed by retention, by table.\n"
+        out += "# TYPE reactions_store_pruned_rows_total counter\n"
+        for (table, count) in [("events", store.pruned.events), ("deliveries", store.pruned.deliveries),
+                               ("attempts", store.pruned.attempts), ("deploys", store.pruned.deploys)] {
+            out += "reactions_store_pruned_rows_total{table=\"\(table)\"} \(count)\n"
+        }
+        out += "# HELP reactions_store_file_bytes Size of the state file (without its write-ahead log).\n"
+        out += "# TYPE reactions_store_file_bytes gauge\nreactions_store_file_bytes \(store.fileBytes)\n"
+        out += "# HELP reactions_store_free_bytes Bytes of free pages in the state file, reused by new rows or given back.\n"
+        out += "# TYPE reactions_store_free_bytes gauge\nreactions_store_free_bytes \(store.freeBytes)\n"
         return out
     }
 }

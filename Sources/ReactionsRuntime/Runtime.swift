@@ -21,6 +21,9 @@ public final class Runtime: Sendable {
         /// Run the outbox's dispatcher (off only in tests of the receiving half).
         public var dispatch = true
         public var deliveryWorkers = 16
+        /// What to prune and how often to look (nil: keep everything).
+        public var retention: RetentionPolicy? = .standard
+        public var pruneInterval = DurationValue(milliseconds: 10 * 60_000)
 
         public init(statePath: String, environment: [String: String]) {
             self.statePath = statePath
@@ -50,6 +53,7 @@ public final class Runtime: Sendable {
     private let server = Mutex<HTTPServer?>(nil)
     /// The writer does not checkpoint (it would stall deploys); this does.
     private let checkpointer: WALCheckpointer
+    private let retention: RetentionWorker?
 
     public init(options: Options) throws(StoreError) {
         self.options = options
@@ -70,6 +74,11 @@ public final class Runtime: Sendable {
         outbox = Mutex(try SQLiteDeliveryStore(path: options.statePath))
         stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
         checkpointer = try WALCheckpointer(path: options.statePath)
+        if let policy = options.retention, policy.events != nil || policy.deploys != nil {
+            retention = try RetentionWorker(path: options.statePath, options: .init(policy: policy, interval: options.pruneInterval), log: log)
+        } else {
+            retention = nil
+        }
         reload()
     }
 
@@ -131,14 +140,11 @@ public final class Runtime: Sendable {
         return info
     }
 
-    func suggestionCount() -> Int { (try? suggestions().count) ?? 0 }
-
     /// The Prometheus page: request metrics plus the server's live gauges.
     func metricsText() -> String {
         let server = self.server.withLock { $0 }
-        let deliveries = (try? outbox.withLock { s throws(StoreError) in try s.counts() }) ?? [:]
-        return metrics.render(suggestions: suggestionCount(), connections: server?.connectionCount ?? 0, inFlight: server?.inFlightCount ?? 0,
-                              deliveries: deliveries)
+        let store = (try? outbox.withLock { s throws(StoreError) in try s.statistics() }) ?? StoreStatistics()
+        return metrics.render(store: store, connections: server?.connectionCount ?? 0, inFlight: server?.inFlightCount ?? 0)
     }
 
     /// Ready when a revision is loaded and every secret it references resolves here.
@@ -247,7 +253,9 @@ public final class Runtime: Sendable {
         }
         log.event("listening", ["address": .string("http://\(options.host):\(server.port)"),
                                 "state": .string(URL(fileURLWithPath: options.statePath).standardizedFileURL.path),
-                                "max_connections": .int(server.maximumConnections)])
+                                "max_connections": .int(server.maximumConnections),
+                                "retention": .string(RetentionPolicy.describe(options.retention?.events)),
+                                "deploy_retention": .string(RetentionPolicy.describe(options.retention?.deploys))])
         return server.port
     }
 
@@ -259,6 +267,7 @@ public final class Runtime: Sendable {
         writer.stop()
         if options.dispatch { dispatcher.stop(graceMilliseconds: Int(graceMilliseconds)) }
         checkpointer.stop()
+        retention?.stop()
         log.event("stopped")
         log.flush()
     }

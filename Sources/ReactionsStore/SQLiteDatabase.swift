@@ -6,7 +6,19 @@ import Foundation
 final class SQLiteDatabase {
     private(set) var handle: OpaquePointer?
 
-    init(path: String) throws(StoreError) {
+    /// `readOnly` opens an existing file as it is (to check a backup): no directory or file
+    /// is created, and the journal mode is left alone.
+    init(path: String, readOnly: Bool = false) throws(StoreError) {
+        if readOnly {
+            _ = Self.configured
+            guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
+                let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+                sqlite3_close(handle)
+                handle = nil
+                throw .cannotOpen(path: path, reason: message)
+            }
+            return
+        }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -28,6 +40,13 @@ final class SQLiteDatabase {
         }
         if created { chmod(path, 0o600) }
         sqlite3_busy_handler(handle, { _, count in SQLiteDatabase.waitForLock(attempt: count) }, nil)
+        if created {
+            // A new file gives the pages retention frees back to the file system a few at a
+            // time (`PRAGMA incremental_vacuum`). The mode is fixed once the file has a header,
+            // which switching to WAL writes, so it comes first. Older files reuse freed pages
+            // without shrinking until `reactions state vacuum` converts them.
+            try execute("PRAGMA auto_vacuum = INCREMENTAL")
+        }
         try enableWriteAheadLog()
         try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA foreign_keys = ON")
@@ -162,6 +181,12 @@ final class SQLiteDatabase {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The first column of the first row of a query that returns one number (a PRAGMA, a count).
+    func integer(_ sql: String) throws(StoreError) -> Int {
+        let s = try prepare(sql)
+        return try s.step() ? s.int(0) : 0
+    }
+
     var userVersion: Int {
         get throws(StoreError) {
             let s = try prepare("PRAGMA user_version")
@@ -236,6 +261,9 @@ final class SQLiteStatement {
     func run() throws(StoreError) {
         while try step() {}
     }
+
+    /// Ends a query before its last row, releasing what it holds.
+    func reset() { sqlite3_reset(statement) }
 
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
 

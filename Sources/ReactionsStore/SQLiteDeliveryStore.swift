@@ -197,11 +197,12 @@ public final class SQLiteDeliveryStore: @unchecked Sendable {
         }
     }
 
-    /// Deliveries by status, for `/metrics`.
-    public func counts() throws(StoreError) -> [DeliveryStatus: Int] {
-        let s = try db.prepare("SELECT status, count(*) FROM deliveries GROUP BY status")
-        var out: [DeliveryStatus: Int] = [:]
-        while try s.step() { if let status = DeliveryStatus(rawValue: s.text(0)) { out[status] = s.int(1) } }
-        return out
+    public func pruneHorizon() throws(StoreError) -> PruneHorizon {
+        PruneHorizon(before: Int64(try db.integer("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")))
+    }
+
+    /// Deliveries by status and the rest of `/metrics`' view of the store, from counters.
+    public func statistics() throws(StoreError) -> StoreStatistics {
+        try db.statistics()
     }
 }

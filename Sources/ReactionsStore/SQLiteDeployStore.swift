@@ -286,6 +286,11 @@ public final class SQLiteDeployStore: @unchecked Sendable {
         return (envelope, s.isNull(1) ? nil : s.int(1))
     }
 
+    /// How far retention has pruned events (and so their deliveries).
+    public func pruneHorizon() throws(StoreError) -> PruneHorizon {
+        PruneHorizon(before: Int64(try db.integer("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")))
+    }
+
     public func deployCount() throws(StoreError) -> Int {
         let s = try db.prepare("SELECT count(*) FROM deploys")
         return try s.step() ? s.int(0) : 0

@@ -153,6 +153,42 @@ enum StoreSchema {
         ALTER TABLE deliveries ADD COLUMN waiting_for TEXT;
         CREATE INDEX deliveries_waiting_for ON deliveries(waiting_for) WHERE waiting_for IS NOT NULL;
         """,
+        // 10: `/metrics` counted the outbox with a GROUP BY and loaded every suggestion on
+        // each scrape, so a scrape cost more as the store grew. Counters kept by triggers, in
+        // the transaction that changes the rows, make it one lookup each; whatever writes
+        // the rows (serve, the CLI, a pruner) cannot forget to keep them. Retention's totals
+        // and the time before which it removed everything it could live here too.
+        """
+        CREATE TABLE store_counters (
+            name            TEXT PRIMARY KEY,
+            value           INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO store_counters (name, value) VALUES
+            ('deliveries.pending', 0), ('deliveries.retrying', 0), ('deliveries.delivered', 0), ('deliveries.failed', 0),
+            ('suggestions', 0),
+            ('pruned.events', 0), ('pruned.deliveries', 0), ('pruned.attempts', 0), ('pruned.deploys', 0),
+            ('pruned_before.events', 0), ('pruned_before.deploys', 0);
+        UPDATE store_counters SET value = (SELECT count(*) FROM deliveries WHERE status = substr(name, 12))
+        WHERE name LIKE 'deliveries.%';
+        UPDATE store_counters SET value = (SELECT count(*) FROM suggestions) WHERE name = 'suggestions';
+        CREATE TRIGGER deliveries_counted_on_insert AFTER INSERT ON deliveries BEGIN
+            UPDATE store_counters SET value = value + 1 WHERE name = 'deliveries.' || NEW.status;
+        END;
+        CREATE TRIGGER deliveries_counted_on_update AFTER UPDATE OF status ON deliveries
+        WHEN OLD.status IS NOT NEW.status BEGIN
+            UPDATE store_counters SET value = value - 1 WHERE name = 'deliveries.' || OLD.status;
+            UPDATE store_counters SET value = value + 1 WHERE name = 'deliveries.' || NEW.status;
+        END;
+        CREATE TRIGGER deliveries_counted_on_delete AFTER DELETE ON deliveries BEGIN
+            UPDATE store_counters SET value = value - 1 WHERE name = 'deliveries.' || OLD.status;
+        END;
+        CREATE TRIGGER suggestions_counted_on_insert AFTER INSERT ON suggestions BEGIN
+            UPDATE store_counters SET value = value + 1 WHERE name = 'suggestions';
+        END;
+        CREATE TRIGGER suggestions_counted_on_delete AFTER DELETE ON suggestions BEGIN
+            UPDATE store_counters SET value = value - 1 WHERE name = 'suggestions';
+        END;
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

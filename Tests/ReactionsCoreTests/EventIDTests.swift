@@ -18,6 +18,22 @@ struct EventIDTests {
         #expect(millis >= before && millis <= after)
     }
 
+    @Test("tell when they were made, and every id made before a time sorts below its lower bound")
+    func timeAndLowerBound() throws {
+        let id = EventID.make()
+        let millis = try #require(EventID.milliseconds(of: id))
+        #expect(UInt64(millis) == UInt64(id.prefix(8) + id.dropFirst(9).prefix(4), radix: 16))
+        #expect(EventID.lowerBound(milliseconds: millis) == String(id.prefix(13)))
+        #expect(id > EventID.lowerBound(milliseconds: millis))
+        #expect(id < EventID.lowerBound(milliseconds: millis + 1))
+        // The RFC 9562 example's time (2022-02-22T19:22:22Z), and ids that are not ours.
+        #expect(EventID.milliseconds(of: "017f22e2-79b0-7cc3-98c4-dc0c0c07398f") == 0x017F22E279B0)
+        #expect(EventID.lowerBound(milliseconds: 0x017F22E279B0) == "017f22e2-79b0")
+        for other in ["simulated", "017f22e2-79b0-4cc3-98c4-dc0c0c07398f", "017F22E2-79B0-7CC3-98C4-DC0C0C07398F", ""] {
+            #expect(EventID.milliseconds(of: other) == nil, "\(other)")
+        }
+    }
+
     @Test("are unique and sort in the order they were made")
     func uniqueAndOrdered() {
         var last = ""

@@ -141,7 +141,7 @@ import ReactionsCore
         #expect(try outbox.nextDue() ?? 0 <= now + 60_000)
         #expect(try outbox.deliveries(DeliveryQuery(status: .failed)).map(\.reaction) == ["c"])
         #expect(try store.event(id: deadLetter.id)?.envelope["type"] == .string(EventType.reactionFailed))
-        #expect(try outbox.counts() == [.delivered: 1, .retrying: 1, .failed: 1, .pending: 1])
+        #expect(try outbox.statistics().deliveries == [.delivered: 1, .retrying: 1, .failed: 1, .pending: 1])
     }
 
     @Test func redeliveryRequeuesWithAFreshBudgetAndKeepsTheID() throws {

@@ -58,9 +58,14 @@ import ReactionsCore
         let store = try SQLiteDeployStore(path: path)
         _ = try store.record([try record("cart", matched: "cart"), try record("cart", matched: "cart", number: "19"),
                               try record("mystery", number: "7"), try record("mystery", number: "x9")])
-        // As a store written before the fix left it (at schema 7: without migration 9 either).
+        // As a store written before the fix left it (at schema 7: without migrations 9 and 10 either).
         let db = try SQLiteDatabase(path: path)
         try db.execute("DROP INDEX deliveries_waiting_for; ALTER TABLE deliveries DROP COLUMN waiting_for")
+        for trigger in ["deliveries_counted_on_insert", "deliveries_counted_on_update", "deliveries_counted_on_delete",
+                        "suggestions_counted_on_insert", "suggestions_counted_on_delete"] {
+            try db.execute("DROP TRIGGER \(trigger)")
+        }
+        try db.execute("DROP TABLE store_counters")
         try db.execute("UPDATE deploy_counters SET last_number = 1; PRAGMA user_version = 7")
         let reopened = try SQLiteDeployStore(path: path)
         let outcomes = try reopened.record([try record("cart", matched: "cart"), try record("mystery")])

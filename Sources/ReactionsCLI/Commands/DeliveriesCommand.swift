@@ -89,7 +89,10 @@ struct DeliveriesCommand: Command {
     static func show(_ id: String, _ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
         guard let store = try DeployInput.openDeliveries(path),
               let delivery = try StateInput.call({ () throws(StoreError) in try store.delivery(id: id) }) else {
-            throw CLIError(message: RedeliverError.notFound(id).description)
+            let horizon = try DeployInput.openDeliveries(path).map { store throws(CLIError) in
+                try StateInput.call { () throws(StoreError) in try store.pruneHorizon() }
+            }
+            throw CLIError(message: horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description)
         }
         if args.value("format") == "json" {
             terminal.write(delivery.json.prettyText)

@@ -8,12 +8,13 @@ struct ServeCommand: Command {
     static let spec = CommandSpec(
         name: "serve",
         summary: "Serve the applied revision: deploy endpoints, health, metrics, admin API.",
-        usage: ["serve [--state FILE] [--listen HOST:PORT] [--config DIR] [--secrets-dir DIR]"],
+        usage: ["serve [--state FILE] [--listen HOST:PORT] [--config DIR] [--secrets-dir DIR] [--retention DURATION]"],
         options: [Paths.stateOption,
                   .init(name: "listen", value: "HOST:PORT", help: "Where to listen (default 127.0.0.1:8080; port 0 picks a free one)."),
                   .init(name: "config", value: "DIR", help: "Apply this config directory first (a one-command start)."),
                   Paths.secretsOption,
                   .init(name: "no-request-log", value: nil, help: "Do not log one line per request."),
+                  RetentionInput.retentionOption, RetentionInput.deployRetentionOption, RetentionInput.pruneIntervalOption,
                   Paths.noColorOption],
         discussion: """
         Serves the latest applied revision and picks up newly applied ones without a restart.
@@ -27,6 +28,11 @@ struct ServeCommand: Command {
         a state file at a time (a lock beside it); others serve requests and take over when it
         stops. Scripts get REACTIONS_API_URL and a short-lived REACTIONS_API_TOKEN for
         `reactions emit`.
+
+        Retention: every 10 minutes serve removes events older than --retention (30d), with
+        their deliveries and attempts, in small batches beside ingestion, and gives the space
+        back. A pending or retrying delivery and its event are kept, and so is the latest deploy
+        of each service and environment when --deploy-retention removes older deploys.
 
         Routes: POST /integrations/deploy/<id> (OpsLevel's deploy webhook), webhook endpoints at
         their declared paths, GET /healthz, GET /readyz, GET /metrics (Prometheus), and the admin
@@ -44,6 +50,13 @@ struct ServeCommand: Command {
         var options = Runtime.Options(statePath: statePath, environment: env)
         options.secretsDirectory = Paths.secretsDirectory(args, env)
         options.requestLogs = !args.flag("no-request-log")
+        options.retention = try RetentionInput.policy(args, env, command: "serve")
+        if let interval = args.value("prune-interval") {
+            guard let value = try RetentionInput.period(interval, option: "--prune-interval", command: "serve") else {
+                throw CLIError.usage("--prune-interval must be a duration such as 10m", command: "serve")
+            }
+            options.pruneInterval = value
+        }
         if let listen = args.value("listen") {
             guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
                 throw CLIError.usage("--listen must be HOST:PORT, such as 127.0.0.1:8080 or 0.0.0.0:0", command: "serve")

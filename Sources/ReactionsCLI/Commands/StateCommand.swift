@@ -4,14 +4,21 @@ import ReactionsStore
 struct StateCommand: Command {
     static let spec = CommandSpec(
         name: "state",
-        summary: "Inspect revisions of the running state, or roll back to one.",
+        summary: "Inspect revisions of the running state, roll back, prune, back up and verify it.",
         usage: ["state show [REVISION] [--state FILE | --server URL] [--format text|json]",
                 "state history [--state FILE | --server URL] [--limit N] [--format text|json]",
-                "state rollback REVISION [--state FILE] [--auto-approve]"],
+                "state rollback REVISION [--state FILE] [--auto-approve]",
+                "state prune --older-than DURATION [--deploys] [--dry-run] [--state FILE] [--format text|json]",
+                "state backup FILE [--state FILE]",
+                "state verify FILE [--format text|json]",
+                "state vacuum [--state FILE]"],
         options: [Paths.stateOption, StateInput.serverOption,
                   .init(name: "format", value: "FORMAT", help: "text (default) or json.", allowed: ["text", "json"]),
                   .init(name: "limit", value: "N", help: "history: show at most N revisions."),
                   .init(name: "auto-approve", value: nil, help: "rollback: do not ask."),
+                  .init(name: "older-than", value: "DURATION", help: "prune: remove what was received longer ago than this (30d, 12h)."),
+                  .init(name: "deploys", value: nil, help: "prune: deploys too (each service and environment keeps its latest)."),
+                  .init(name: "dry-run", value: nil, help: "prune: count what would be removed, remove nothing."),
                   Paths.noColorOption],
         discussion: """
         show prints a revision (default: the latest) and its resources; with --format json, the
@@ -22,19 +29,36 @@ struct StateCommand: Command {
         show and history also read a running serve's state with --server URL (token in
         REACTIONS_TOKEN: read scope for history, plan scope for show). rollback needs the
         revision's scripts, which only a local state file holds.
+
+        prune removes events older than --older-than with their deliveries and attempts (and,
+        with --deploys, older deploys), in small batches, safe while serve runs; serve does
+        the same on its own every 10 minutes (serve --retention). Never removed: a pending or
+        retrying delivery, its event and attempts; the latest deploy of each service and
+        environment. explain on a pruned event says so.
+
+        backup writes a consistent copy of the state while serve keeps writing (every deploy
+        acknowledged before it began is in it); verify checks a copy (integrity, schema, head
+        revision) and says what it holds. To restore: stop serve, move the copy into place as
+        the state file (removing any -wal and -shm files beside the old one), start serve.
+
+        vacuum rewrites a state file created before retention gave space back, so that it
+        does from then on; it holds the write lock while it runs (deploys wait), so run it
+        when traffic is low.
         """,
         maxPositionals: 2)
 
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
         guard let sub = args.positionals.first else {
-            throw CLIError.usage("state needs a subcommand: show, history or rollback", command: "state")
+            throw CLIError.usage("state needs a subcommand: \(subcommands)", command: "state")
         }
-        guard ["show", "history", "rollback"].contains(sub) else {
-            throw CLIError.usage("unknown subcommand \"\(sub)\"; use show, history or rollback", command: "state")
+        guard ["show", "history", "rollback", "prune", "backup", "verify", "vacuum"].contains(sub) else {
+            throw CLIError.usage("unknown subcommand \"\(sub)\"; use \(subcommands)", command: "state")
         }
+        if sub == "verify" { return try verify(args, terminal) }
         let remote = try StateInput.remote(args, terminal.environment, command: "state")
-        if remote != nil && sub == "rollback" {
-            throw CLIError.usage("rollback works on a local state file (--state): it needs the revision's scripts", command: "state")
+        if remote != nil && !["show", "history"].contains(sub) {
+            throw CLIError.usage("\(sub) works on a local state file (--state)"
+                + (sub == "rollback" ? ": it needs the revision's scripts" : ""), command: "state")
         }
         var store: (any StateStore)? = remote
         var path = ""
@@ -47,10 +71,15 @@ struct StateCommand: Command {
         case "show": return try show(args, store: store, place: place, terminal)
         case "history": return try history(args, store: store, terminal)
         case "rollback": return try rollback(args, path: path, terminal)
+        case "prune": return try prune(args, path: path, terminal)
+        case "backup": return try backup(args, path: path, terminal)
+        case "vacuum": return try vacuum(args, path: path, terminal)
         default:
-            throw CLIError.usage("unknown subcommand \"\(sub)\"; use show, history or rollback", command: "state")
+            throw CLIError.usage("unknown subcommand \"\(sub)\"; use \(subcommands)", command: "state")
         }
     }
+
+    static let subcommands = "show, history, rollback, prune, backup, verify or vacuum"
 
     static func revisionNumber(_ text: String?) throws(CLIError) -> Int? {
         guard let text else { return nil }

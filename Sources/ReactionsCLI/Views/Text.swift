@@ -11,4 +11,29 @@ enum Text {
     static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
         "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
     }
+
+    /// `1,204`: digits grouped in thousands, as counts are printed.
+    static func number(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// `12.3 MB`: a size in decimal units, as `du -h --si` prints it.
+    static func bytes(_ n: Int) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        if unit == 0 { return "\(n) B" }
+        let tenths = Int((value * 10).rounded())
+        return (tenths < 100 ? "\(tenths / 10).\(tenths % 10)" : String(Int(value.rounded()))) + " " + units[unit]
+    }
 }

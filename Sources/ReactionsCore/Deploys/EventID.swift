@@ -41,6 +41,41 @@ public enum EventID {
         }
     }
 
+    /// When an id made here was made, in milliseconds since the epoch; nil for anything that
+    /// is not a UUIDv7 (retention uses it to tell a pruned id from one never seen).
+    public static func milliseconds(of id: String) -> Int64? {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
+              bytes[14] == UInt8(ascii: "7") else { return nil }
+        var value: Int64 = 0
+        for byte in bytes[0..<8] + bytes[9..<13] {
+            guard let digit = hexDigit(byte) else { return nil }
+            value = value << 4 | Int64(digit)
+        }
+        return value
+    }
+
+    /// The ids made before `milliseconds` are exactly those that sort below this text (the
+    /// time is the id's first 48 bits, written as lowercase hex), so a range scan of an
+    /// index on ids finds everything older than a cutoff.
+    public static func lowerBound(milliseconds: Int64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for shift in stride(from: 44, through: 0, by: -4) {
+            out.append(digits[Int(UInt64(bitPattern: milliseconds) >> UInt64(shift) & 0xF)])
+            if shift == 16 { out.append(UInt8(ascii: "-")) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        default: return nil
+        }
+    }
+
     private static let bits = Mutex(Xoshiro256StarStar(seed: SystemRandomNumberGenerator()))
 }
 

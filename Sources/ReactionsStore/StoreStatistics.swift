@@ -1,0 +1,45 @@
+/// What `/metrics` shows about the store, read in constant time whatever its size:
+/// counters kept by triggers (migration 10) and the file's page counts.
+public struct StoreStatistics: Sendable, Equatable {
+    public var deliveries: [DeliveryStatus: Int] = [:]
+    public var suggestions = 0
+    /// Rows removed by retention since the store was created.
+    public var pruned = PruneCounts()
+    /// Events received before this (milliseconds since the epoch) were pruned where they
+    /// could be; 0: never.
+    public var eventsPrunedBefore: Int64 = 0
+    public var fileBytes = 0
+    /// Bytes in pages the file holds but no table uses: freed by pruning, reused by new rows,
+    /// and given back to the file system a few at a time when `incrementalVacuum` is on.
+    public var freeBytes = 0
+    public var incrementalVacuum = false
+
+    public init() {}
+}
+
+extension SQLiteDatabase {
+    func statistics() throws(StoreError) -> StoreStatistics {
+        var out = StoreStatistics()
+        let s = try prepare("SELECT name, value FROM store_counters")
+        while try s.step() {
+            let name = s.text(0), value = s.int(1)
+            if name.hasPrefix("deliveries."), let status = DeliveryStatus(rawValue: String(name.dropFirst("deliveries.".count))) {
+                out.deliveries[status] = value
+            }
+            switch name {
+            case "suggestions": out.suggestions = value
+            case "pruned.events": out.pruned.events = value
+            case "pruned.deliveries": out.pruned.deliveries = value
+            case "pruned.attempts": out.pruned.attempts = value
+            case "pruned.deploys": out.pruned.deploys = value
+            case "pruned_before.events": out.eventsPrunedBefore = Int64(value)
+            default: break
+            }
+        }
+        let pageSize = try integer("PRAGMA page_size")
+        out.fileBytes = try integer("PRAGMA page_count") * pageSize
+        out.freeBytes = try integer("PRAGMA freelist_count") * pageSize
+        out.incrementalVacuum = try integer("PRAGMA auto_vacuum") == 2
+        return out
+    }
+}
