@@ -75,7 +75,9 @@ public final class Runtime: Sendable {
         stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
         checkpointer = try WALCheckpointer(path: options.statePath)
         if let policy = options.retention, policy.events != nil || policy.deploys != nil {
-            retention = try RetentionWorker(path: options.statePath, options: .init(policy: policy, interval: options.pruneInterval), log: log)
+            var retentionOptions = RetentionWorker.Options(policy: policy, interval: options.pruneInterval)
+            retentionOptions.firstPassDelay = min(retentionOptions.firstPassDelay, options.pruneInterval)
+            retention = try RetentionWorker(path: options.statePath, options: retentionOptions, log: log)
         } else {
             retention = nil
         }

@@ -55,11 +55,11 @@ struct StateCommand: Command {
             throw CLIError.usage("unknown subcommand \"\(sub)\"; use \(subcommands)", command: "state")
         }
         if sub == "verify" { return try verify(args, terminal) }
-        let remote = try StateInput.remote(args, terminal.environment, command: "state")
-        if remote != nil && !["show", "history"].contains(sub) {
+        if args.value("server") != nil && !["show", "history"].contains(sub) {
             throw CLIError.usage("\(sub) works on a local state file (--state)"
                 + (sub == "rollback" ? ": it needs the revision's scripts" : ""), command: "state")
         }
+        let remote = try StateInput.remote(args, terminal.environment, command: "state")
         var store: (any StateStore)? = remote
         var path = ""
         if remote == nil {
