@@ -80,7 +80,14 @@ struct AdminAPI {
             }
             switch path {
             case "/api/v1/deploys":
-                let deploys = try runtime.deploys(DeployQuery(service: query["service"], environment: query["environment"], limit: limit))
+                var since: String? = nil
+                if let text = query["since"] {
+                    guard let time = Timestamp.normalize(text) else {
+                        return respond(.problem(.badRequest, "Bad Request", "since must be a time such as 2019-02-01T13:28:33Z"))
+                    }
+                    since = time
+                }
+                let deploys = try runtime.deploys(DeployQuery(service: query["service"], environment: query["environment"], since: since, limit: limit))
                 respond(.json(.ok, JSON.object(["deploys": .array(deploys.map(\.json))]).compactText))
             case "/api/v1/suggestions":
                 respond(.json(.ok, JSON.object(["suggestions": .array(try runtime.suggestions().map(\.json))]).compactText))

@@ -178,11 +178,14 @@ public struct DeployQuery: Sendable {
     /// does not know the config, so names people type go through `resolvingServices` first.
     public var services: [String]
     public var environment: String?
+    /// Only deploys received at or after this time (RFC 3339 UTC, as `received_at` reads).
+    public var since: String?
     public var limit: Int = 50
 
-    public init(service: String? = nil, environment: String? = nil, limit: Int = 50) {
+    public init(service: String? = nil, environment: String? = nil, since: String? = nil, limit: Int = 50) {
         services = service.map { [$0] } ?? []
         self.environment = environment
+        self.since = since
         self.limit = limit
     }
 

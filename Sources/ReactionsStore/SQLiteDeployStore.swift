@@ -201,7 +201,7 @@ public final class SQLiteDeployStore: @unchecked Sendable {
 
     /// The listing's SQL and its values for one service key (the schema tests read its
     /// query plan).
-    static func listing(_ query: DeployQuery, service: String?) -> (sql: String, values: [SQLiteValue]) {
+    static func listing(_ query: DeployQuery, service: String?, fromID: Int? = nil) -> (sql: String, values: [SQLiteValue]) {
         var sql = """
             SELECT d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
                    d.received_at, d.updated_at, d.payload, e.envelope, d.event_id
@@ -218,6 +218,11 @@ public final class SQLiteDeployStore: @unchecked Sendable {
             conditions.append("d.environment = ?")
             values.append(.text(environment))
         }
+        if let fromID {
+            // A range of ids, which the service and environment indexes end with.
+            conditions.append("d.id >= ?")
+            values.append(.int(fromID))
+        }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY d.id DESC LIMIT ?"
         values.append(.int(query.limit))
@@ -225,16 +230,49 @@ public final class SQLiteDeployStore: @unchecked Sendable {
     }
 
     public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
-        guard query.services.count > 1 else { return try deploys(query, service: query.services.first) }
+        var fromID: Int? = nil
+        if let since = query.since {
+            guard let first = try firstDeployID(receivedAtOrAfter: since) else { return [] }
+            fromID = first
+        }
+        guard query.services.count > 1 else { return try deploys(query, service: query.services.first, fromID: fromID) }
         // One walk down the index per key, merged: `IN (…)` with `ORDER BY id` would make
         // SQLite sort every deploy of every key to return the newest few.
         var all: [StoredDeploy] = []
-        for key in query.services { all += try deploys(query, service: key) }
+        for key in query.services { all += try deploys(query, service: key, fromID: fromID) }
         return Array(all.sorted { $0.id > $1.id }.prefix(query.limit))
     }
 
-    private func deploys(_ query: DeployQuery, service: String?) throws(StoreError) -> [StoredDeploy] {
-        let (sql, values) = Self.listing(query, service: service)
+    /// The first deploy received at or after `time`, found by bisecting the ids: they are
+    /// given in the order deploys are received, so `received_at` grows with them, and about
+    /// 24 primary-key lookups answer at ten million deploys without an index on the time
+    /// (which every deploy would pay to maintain).
+    func firstDeployID(receivedAtOrAfter time: String) throws(StoreError) -> Int? {
+        let seek = try db.prepare("SELECT id, received_at FROM deploys WHERE id >= ? ORDER BY id LIMIT 1")
+        defer { seek.reset() }
+        var low = 0
+        var high = try db.integer("SELECT coalesce(max(id), 0) FROM deploys")
+        guard high > 0 else { return nil }
+        // Invariant: every deploy with id < low was received before `time`; the one at or
+        // after `high`, if any, at or after it.
+        var found: Int? = nil
+        while low <= high {
+            let middle = low + (high - low) / 2
+            try seek.bind(.int(middle))
+            guard try seek.step() else { high = middle - 1; continue }
+            let id = seek.int(0)
+            if seek.text(1) >= time {
+                found = id
+                high = middle - 1
+            } else {
+                low = id + 1
+            }
+        }
+        return found
+    }
+
+    private func deploys(_ query: DeployQuery, service: String?, fromID: Int?) throws(StoreError) -> [StoredDeploy] {
+        let (sql, values) = Self.listing(query, service: service, fromID: fromID)
         let s = try db.prepare(sql)
         try s.bind(values)
         var out: [StoredDeploy] = []

@@ -113,6 +113,53 @@ import ReactionsCore
         #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
     }
 
+    /// `--since` bisects the ids (they grow with `received_at`) and every filter's listing
+    /// then reads one range of an index.
+    @Test func sinceListsWhatWasReceivedFromThenThroughIndexRanges() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let start = Timestamp.epochMilliseconds() - 10 * 3_600_000
+        var records: [DeployRecord] = []
+        for i in 0..<600 {
+            let body = #"{"service":"\#(i % 3 == 0 ? "search" : "cart")","description":"d\#(i)","deployed_at":"2019-02-01 13:28:33","deployer":{"name":"M"},"environment":"\#(i % 2 == 0 ? "Production" : "Staging")"}"#
+            let payload = try DeployPayload.parse(Array(body.utf8)).get()
+            // One a minute over ten hours.
+            records.append(DeployRecord(endpoint: "ci", payload: payload, serviceName: i % 3 == 0 ? "search" : "cart",
+                                        receivedAt: Timestamp.format(milliseconds: start + Int64(i) * 60_000), revision: 1))
+        }
+        _ = try store.record(records)
+        let twoHoursAgo = Timestamp.format(milliseconds: start + 480 * 60_000)
+        #expect(try store.firstDeployID(receivedAtOrAfter: twoHoursAgo) == 481)
+        #expect(try store.firstDeployID(receivedAtOrAfter: Timestamp.format(milliseconds: start)) == 1)
+        #expect(try store.firstDeployID(receivedAtOrAfter: Timestamp.format(milliseconds: start + 600 * 60_000)) == nil)
+        let all = try store.deploys(DeployQuery(since: twoHoursAgo, limit: 1_000))
+        #expect(all.count == 120 && all.allSatisfy { $0.receivedAt >= twoHoursAgo })
+        let production = try store.deploys(DeployQuery(environment: "Production", since: twoHoursAgo, limit: 1_000))
+        #expect(production.count == 60 && production.allSatisfy { $0.environment == "Production" && $0.id >= 481 })
+        #expect(try store.deploys(DeployQuery(service: "search", environment: "Staging", since: twoHoursAgo, limit: 5)).map(\.id) == [598, 592, 586, 580, 574])
+        // Every listing is one index range, newest first, never a scan or a sort.
+        let db = try SQLiteDatabase(path: path)
+        for (query, service) in [(DeployQuery(environment: "Production"), nil), (DeployQuery(since: twoHoursAgo), nil),
+                                 (DeployQuery(environment: "Production", since: twoHoursAgo), nil), (DeployQuery(since: twoHoursAgo), "cart")]
+                as [(DeployQuery, String?)] {
+            let listing = SQLiteDeployStore.listing(query, service: service, fromID: query.since == nil ? nil : 481)
+            let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
+            try plan.bind(listing.values)
+            var steps: [String] = []
+            while try plan.step() { steps.append(plan.text(3)) }
+            let deploys = steps.first { $0.contains(" d ") || $0.hasSuffix(" d") } ?? ""
+            #expect(deploys.contains("USING INDEX") || deploys.contains("USING INTEGER PRIMARY KEY") || deploys.contains("USING COVERING INDEX"),
+                    "\(steps)")
+            #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+        }
+        // Unfiltered: the table in reverse id order, stopped by the limit.
+        let listing = SQLiteDeployStore.listing(DeployQuery(), service: nil)
+        let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
+        try plan.bind(listing.values)
+        var steps: [String] = []
+        while try plan.step() { steps.append(plan.text(3)) }
+        #expect(steps.first == "SCAN d" && !steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+    }
+
     @Test func aServiceListsTheDeploysSentUnderItsAliasesBeforeTheyWereDeclared() throws {
         let store = try SQLiteDeployStore(path: path)
         // While `shop_cart` was unknown its deploys were suggestions; then it became cart's alias.

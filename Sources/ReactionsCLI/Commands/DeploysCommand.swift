@@ -6,7 +6,7 @@ struct DeploysCommand: Command {
     static let spec = CommandSpec(
         name: "deploys",
         summary: "List recorded deploys, the last received first; or record one through a running serve.",
-        usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--limit N] [--format text|json]",
+        usage: ["deploys [--state FILE] [--service NAME] [--environment ENV] [--since DURATION|TIME] [--limit N] [--format text|json]",
                 "deploys record (--data JSON | --data-file FILE) [--endpoint NAME] [--server URL] [--token TOKEN]"],
         options: listingOptions + [Paths.noColorOption] + DeployRecordCommand.options,
         discussion: """
@@ -24,6 +24,7 @@ struct DeploysCommand: Command {
         Paths.stateOption,
         .init(name: "service", value: "NAME", help: "Only deploys of this service, by its name or an alias (including deploys sent under an alias before it was declared), or by the name deploys sent for a service not declared."),
         .init(name: "environment", value: "ENV", help: "Only deploys to this environment."),
+        .init(name: "since", value: "DURATION|TIME", help: "Only deploys received in the last DURATION (2h, 7d) or since TIME (2019-02-01 13:28:33, UTC unless it says)."),
         .init(name: "limit", value: "N", help: "At most N deploys (default 50)."),
         .init(name: "format", value: "FORMAT", help: "text (default) or json (every payload field plus service, status, received_at, event_id).",
               allowed: ["text", "json"]),
@@ -47,7 +48,8 @@ struct DeploysCommand: Command {
         }
         let path = try StateInput.existing(args, terminal)
         let store = try DeployInput.open(path)
-        var query = DeployQuery(service: args.value("service"), environment: args.value("environment"), limit: limit)
+        var query = DeployQuery(service: args.value("service"), environment: args.value("environment"),
+                                since: try args.value("since").map { text throws(CLIError) in try since(text) }, limit: limit)
         if !query.services.isEmpty, store != nil, let head = try StateInput.head(StateInput.openIfPresent(path)) {
             // Read against the applied revision, as `serve` reads them (see `resolvingServices`).
             query = query.resolvingServices(with: ServiceIndex(head.document.services))
@@ -58,8 +60,8 @@ struct DeploysCommand: Command {
             return ExitCode.ok
         }
         guard !deploys.isEmpty else {
-            let filtered = args.value("service") != nil || args.value("environment") != nil
-            terminal.line(filtered ? "No deploys match --service/--environment." : "No deploys recorded yet.")
+            let filtered = args.value("service") != nil || args.value("environment") != nil || args.value("since") != nil
+            terminal.line(filtered ? "No deploys match --service/--environment/--since." : "No deploys recorded yet.")
             return ExitCode.ok
         }
         // Listed in the order received, which is not the order of `deployed_at` (a pipeline
@@ -76,5 +78,16 @@ struct DeploysCommand: Command {
                 + "\(service) #\(d.deployNumber)  \(d.environment ?? "-")  \(status)  \(d.payload["description"]?.stringValue ?? "")")
         }
         return ExitCode.ok
+    }
+
+    /// `--since`: a duration back from now, or a time as deploys give `deployed_at`.
+    static func since(_ text: String) throws(CLIError) -> String {
+        if let duration = DurationValue(parsing: text) {
+            return Timestamp.format(milliseconds: Timestamp.epochMilliseconds() - duration.milliseconds)
+        }
+        guard let time = Timestamp.normalize(text) else {
+            throw CLIError.usage("--since takes a duration (2h, 7d) or a time (2019-02-01 13:28:33 or RFC 3339), not \"\(text)\"", command: "deploys")
+        }
+        return time
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import ReactionsCore
+
+/// Issue 16: "what changed in Production in the last 2 hours", from the CLI and the API.
+@Suite struct DeploysSinceCLITests {
+    @Test func deploysSinceADurationOrATime() async throws {
+        let cli = try CLI()
+        try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["REACTIONS_READ_TOKEN": "reader"])
+        defer { _ = server.stop() }
+        let path = "/integrations/deploy/\(try cli.deployEndpointID())"
+        #expect(try await server.request("POST", path, body: deployBody(dedup: "old")).status == 202)
+        try await Task.sleep(for: .milliseconds(1_200))
+        let between = Timestamp.format(milliseconds: Timestamp.epochMilliseconds() - 100)
+        #expect(try await server.request("POST", path, body: deployBody(dedup: "new", environment: "Staging")).status == 202)
+        #expect(try await server.request("POST", path, body: deployBody(dedup: "newer")).status == 202)
+
+        func dedups(_ arguments: [String]) throws -> [String] {
+            let listed = try cli.run(["deploys", "--state", cli.state, "--format", "json"] + arguments)
+            return (try JSONParser.value(listed.stdout).arrayValue ?? []).compactMap { $0["dedup_id"]?.stringValue }
+        }
+        #expect(try dedups(["--since", "1h"]) == ["newer", "new", "old"])
+        #expect(try dedups(["--since", "1s"]) == ["newer", "new"])
+        #expect(try dedups(["--since", between]) == ["newer", "new"])
+        #expect(try dedups(["--since", "1s", "--environment", "Production"]) == ["newer"])
+        #expect(try dedups(["--since", "2019-02-01 13:28:33"]).count == 3)
+        let none = try cli.run(["deploys", "--state", cli.state, "--since", "1ms"])
+        #expect(none.stdout.contains("No deploys match --service/--environment/--since."), "\(none)")
+        let bad = try cli.run(["deploys", "--state", cli.state, "--since", "yesterday"])
+        #expect(bad.code == 1 && bad.stderr.contains("--since takes a duration (2h, 7d) or a time"), "\(bad)")
+        // The API takes a time.
+        let api = try await server.request("GET", "/api/v1/deploys?since=\(between)&environment=Production", headers: ["Authorization": "Bearer reader"])
+        let listed = try JSONParser.value(api.body)["deploys"]?.arrayValue ?? []
+        #expect(api.status == 200 && listed.compactMap { $0["dedup_id"]?.stringValue } == ["newer"], "\(api.body)")
+        let wrong = try await server.request("GET", "/api/v1/deploys?since=soon", headers: ["Authorization": "Bearer reader"])
+        #expect(wrong.status == 400)
+    }
+}
