@@ -27,6 +27,7 @@ let package = Package(
         .executableTarget(name: "MatchBenchmark", dependencies: ["ReactionsCore"], path: "Tests/Benchmarks/MatchBenchmark"),
         .executableTarget(name: "IngestBenchmark", dependencies: ["HTTPServer", "ReactionsCore", "ReactionsStore", "ReactionsRuntime"],
                           path: "Tests/Benchmarks/IngestBenchmark"),
+        .executableTarget(name: "StoreBenchmark", dependencies: ["CSQLite", "ReactionsCore", "ReactionsStore"], path: "Tests/Benchmarks/StoreBenchmark"),
         // A raw socket client for the tests that speak HTTP byte by byte (server and hostile tests).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore", "TestSupport"]),
