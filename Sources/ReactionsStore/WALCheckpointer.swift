@@ -27,7 +27,14 @@ public final class WALCheckpointer: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// Opens a connection of its own and starts checkpointing every `intervalMilliseconds`.
-    public init(path: String, intervalMilliseconds: Int = 100) throws(StoreError) {
+    ///
+    /// Often, because each round ends with an fsync of the database file, and a deploy's
+    /// commit waits for its own fsync of the log on the same disk meanwhile: the more pages a
+    /// round has to flush, the longer that wait. On a store of 200,000 deploys, rounds every
+    /// 100 ms gave ingestion a p99 of 8.1-9.2 ms in quiet windows and 14-27 ms in busy ones;
+    /// every 25 ms, 6.3-7.6 ms over ten consecutive rounds (every second: 25-115 ms). A round
+    /// with nothing to copy costs a read of the log's index.
+    public init(path: String, intervalMilliseconds: Int = 25) throws(StoreError) {
         let db = try SQLiteDatabase(path: path)
         db.limitLockWait(milliseconds: Self.restartWaitMilliseconds)
         nonisolated(unsafe) let connection = db
