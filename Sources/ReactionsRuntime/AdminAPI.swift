@@ -107,7 +107,7 @@ struct AdminAPI {
                 if path.hasPrefix("/api/v1/deliveries/") {
                     let id = String(path.dropFirst("/api/v1/deliveries/".count))
                     guard let delivery = try runtime.delivery(id: id) else {
-                        return respond(.problem(.notFound, "Not Found", RedeliverError.notFound(id).description))
+                        return respond(.problem(.notFound, "Not Found", runtime.missingDelivery(id)))
                     }
                     return respond(.json(.ok, delivery.json.compactText))
                 }
@@ -214,7 +214,7 @@ struct AdminAPI {
             let delivery = try runtime.redeliver(id: id)
             return .json(.accepted, delivery.json.compactText)
         } catch .notFound {
-            return .problem(.notFound, "Not Found", RedeliverError.notFound(id).description)
+            return .problem(.notFound, "Not Found", runtime.missingDelivery(id))
         } catch {
             return HTTPResponse.problem(.internalServerError, "Internal Server Error", error.description)
         }

@@ -111,6 +111,12 @@ public final class Runtime: Sendable {
         try outbox.withLock { s throws(StoreError) in try s.delivery(id: id) }
     }
 
+    /// Why a delivery id is not found: removed by retention, or never seen.
+    func missingDelivery(_ id: String) -> String {
+        let horizon = try? outbox.withLock { s throws(StoreError) in try s.pruneHorizon() }
+        return horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description
+    }
+
     func redeliver(id: String) throws(RedeliverError) -> StoredDelivery {
         let delivery = try outbox.withLock { s throws(RedeliverError) in try s.redeliver(id: id, now: Timestamp.epochMilliseconds()) }
         dispatcher.wake()

@@ -89,10 +89,7 @@ struct DeliveriesCommand: Command {
     static func show(_ id: String, _ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
         guard let store = try DeployInput.openDeliveries(path),
               let delivery = try StateInput.call({ () throws(StoreError) in try store.delivery(id: id) }) else {
-            let horizon = try DeployInput.openDeliveries(path).map { store throws(CLIError) in
-                try StateInput.call { () throws(StoreError) in try store.pruneHorizon() }
-            }
-            throw CLIError(message: horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description)
+            throw CLIError(message: try DeployInput.openDeliveries(path).map { missing(id, store: $0) } ?? RedeliverError.notFound(id).description)
         }
         if args.value("format") == "json" {
             terminal.write(delivery.json.prettyText)
@@ -115,8 +112,16 @@ struct DeliveriesCommand: Command {
             let delivery = try store.redeliver(id: id, now: Timestamp.epochMilliseconds())
             terminal.line("Delivery \(delivery.id) (\(delivery.reaction)) is queued to be attempted now; a running `reactions serve` sends it within a second.")
             return ExitCode.ok
+        } catch .notFound {
+            throw CLIError(message: missing(id, store: store))
         } catch {
             throw CLIError(message: error.description)
         }
+    }
+
+    /// Why `id` is not found: removed by retention, or never recorded.
+    static func missing(_ id: String, store: SQLiteDeliveryStore) -> String {
+        let horizon = try? store.pruneHorizon()
+        return horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description
     }
 }

@@ -39,13 +39,15 @@ import ReactionsCore
         defer { receiver.stop() }
         let cli = try CLI()
         try cli.writeConfig(Self.config(receiver.url))
-        let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--retention", "forever"])
+        let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--retention", "forever"], env: ["REACTIONS_READ_TOKEN": "reader"])
         defer { _ = server.stop() }
         // Three events: apply's config.applied and two deploys are delivered or fire nothing;
         // the Staging deploy's event waits with its retrying delivery.
         let deploys = try await recorded(cli, server)
         let production = deploys.filter { $0["environment"] == .string("Production") }.compactMap { $0["event_id"]?.stringValue }
         let staging = try #require(deploys.first { $0["environment"] == .string("Staging") }?["event_id"]?.stringValue)
+        let delivered = try #require((try json(cli, ["deliveries"]).arrayValue ?? [])
+            .first { $0["status"] == .string("delivered") }?["id"]?.stringValue)
         try await Task.sleep(for: .milliseconds(1_100))
 
         let dry = try cli.run(["state", "prune", "--older-than", "1s", "--dry-run", "--state", cli.state])
@@ -64,6 +66,14 @@ import ReactionsCore
         #expect(kept.code == 0 && kept.stdout.contains("Event \(staging)"), "\(kept)")
         let gone = try cli.run(["explain", production[0], "--state", cli.state])
         #expect(gone.code == 1 && gone.stderr.contains("was removed by retention"), "\(gone)")
+        let show = try cli.run(["deliveries", "show", delivered, "--state", cli.state])
+        #expect(show.code == 1 && show.stderr.contains("delivery \(delivered)") && show.stderr.contains("was removed by retention"), "\(show)")
+        let retry = try cli.run(["deliveries", "retry", delivered, "--state", cli.state])
+        #expect(retry.code == 1 && retry.stderr.contains("was removed by retention"), "\(retry)")
+        let api = try await server.request("GET", "/api/v1/deliveries/\(delivered)", headers: ["Authorization": "Bearer reader"])
+        #expect(api.status == 404 && api.body.contains("was removed by retention"), "\(api.body)")
+        let never = try cli.run(["deliveries", "show", EventID.make(), "--state", cli.state])
+        #expect(never.code == 1 && !never.stderr.contains("retention"), "\(never)")
         // /metrics counts what retention removed.
         let metrics = try await server.request("GET", "/metrics").body
         #expect(metrics.contains(#"reactions_store_pruned_rows_total{table="events"} 3"#), "\(metrics)")
