@@ -29,7 +29,7 @@ final class Dispatcher: Sendable {
     }
 
     private let options: Options
-    private let statePath: String
+    private let store: any StoreBackend
     private let log: RequestLog
     private let metrics: Metrics
 
@@ -50,8 +50,8 @@ final class Dispatcher: Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let workersDone = DispatchSemaphore(value: 0)
 
-    init(statePath: String, options: Options, log: RequestLog, metrics: Metrics) {
-        self.statePath = statePath
+    init(store: any StoreBackend, options: Options, log: RequestLog, metrics: Metrics) {
+        self.store = store
         self.options = options
         self.log = log
         self.metrics = metrics
@@ -86,9 +86,9 @@ final class Dispatcher: Sendable {
 
     private func run() {
         defer { stopped.signal() }
-        let lock = DispatchLock(path: statePath + ".dispatch.lock")
-        var store: SQLiteDeliveryStore? = nil
-        var stateStore: SQLiteStateStore? = nil
+        let lock = DispatchLock(path: self.store.dispatchLockPath())
+        var store: (any DeliveryStore)? = nil
+        var stateStore: (any StateStore)? = nil
         var revisions: [Int: RevisionContext] = [:]
         var running: Set<String> = []
         var announcedWaiting = false
@@ -100,7 +100,7 @@ final class Dispatcher: Sendable {
                 if stopRequested { break }
                 if !lock.acquire() {
                     if !announcedWaiting {
-                        log.event("another serve dispatches deliveries for this state; waiting to take over", ["lock": .string(lock.path)])
+                        log.event("another serve dispatches deliveries for this state; waiting to take over", ["lock": .string(lock.path ?? "")])
                         announcedWaiting = true
                     }
                     _ = wakeup.wait(timeout: .now() + .milliseconds(options.pollMilliseconds))
@@ -110,11 +110,9 @@ final class Dispatcher: Sendable {
             }
             do throws(StoreError) {
                 if store == nil {
-                    let opened = try SQLiteDeliveryStore(path: statePath)
-                    try opened.relaxAttemptDurability()
-                    store = opened
+                    store = try self.store.deliveryStore(dispatcher: true)
                 }
-                if stateStore == nil { stateStore = try SQLiteStateStore(path: statePath) }
+                if stateStore == nil { stateStore = try self.store.stateStore() }
                 guard let store, let stateStore else { continue }
                 var took = 0
                 let room = options.workers * 2 - running.count
@@ -178,7 +176,7 @@ final class Dispatcher: Sendable {
 
     /// Brings forward the retrying deliveries whose missing secrets now resolve (a file
     /// appeared in the secrets dir): they were waiting for nothing else. Returns how many.
-    private func retryWhereSecretsResolve(_ store: SQLiteDeliveryStore) throws(StoreError) -> Int {
+    private func retryWhereSecretsResolve(_ store: any DeliveryStore) throws(StoreError) -> Int {
         guard let secrets = context.withLock({ $0?.executor.secrets }) else { return 0 }
         var brought = 0
         for waiting in try store.waitingForSecrets() {

@@ -28,7 +28,7 @@ final class EventWriter: Sendable {
     /// Called after every transaction, with its error if it failed.
     private let committed: @Sendable (StoreError?) -> Void
 
-    init(store: SQLiteDeployStore, queuedDeliveries: @escaping @Sendable () -> Void,
+    init(store: any DeployStore, queuedDeliveries: @escaping @Sendable () -> Void,
          committed: @escaping @Sendable (StoreError?) -> Void = { _ in }) {
         self.queuedDeliveries = queuedDeliveries
         self.committed = committed
@@ -56,7 +56,7 @@ final class EventWriter: Sendable {
         finished.wait()
     }
 
-    private func run(_ store: SQLiteDeployStore) {
+    private func run(_ store: any DeployStore) {
         while true {
             wakeup.wait()
             while true {

@@ -25,8 +25,8 @@ final class RetentionWorker: Sendable {
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(path: String, options: Options, log: RequestLog) throws(StoreError) {
-        nonisolated(unsafe) let pruner = try SQLitePruner(path: path)
+    init(store: any StoreBackend, options: Options, log: RequestLog) throws(StoreError) {
+        nonisolated(unsafe) let pruner = try store.pruner()
         let thread = Thread { [self] in
             var wait = options.firstPassDelay
             while !stopped.load(ordering: .acquiring) {
@@ -41,7 +41,7 @@ final class RetentionWorker: Sendable {
         thread.start()
     }
 
-    private func pass(_ pruner: SQLitePruner, _ options: Options, _ log: RequestLog) {
+    private func pass(_ pruner: any StorePruner, _ options: Options, _ log: RequestLog) {
         let started = DispatchTime.now()
         let cutoffs = options.policy.cutoffs(now: Timestamp.epochMilliseconds())
         // Pauses twice as long as the batch took (at least `pauseMicroseconds`), so pruning

@@ -9,7 +9,8 @@ import Synchronization
 /// requests already routed finish on the table they started with.
 public final class Runtime: Sendable {
     public struct Options: Sendable {
-        public var statePath: String
+        /// Where the state lives.
+        public var store: any StoreBackend
         public var host = "127.0.0.1"
         public var port = 8080
         public var secretsDirectory: String?
@@ -25,8 +26,8 @@ public final class Runtime: Sendable {
         public var retention: RetentionPolicy? = .standard
         public var pruneInterval = DurationValue(milliseconds: 10 * 60_000)
 
-        public init(statePath: String, environment: [String: String]) {
-            self.statePath = statePath
+        public init(store: any StoreBackend, environment: [String: String]) {
+            self.store = store
             self.environment = environment
         }
     }
@@ -46,38 +47,36 @@ public final class Runtime: Sendable {
     private let loadError = Mutex<String?>(nil)
     private let commits: CommitHealth
     private let readinessWatch: ReadinessWatch
-    private let readerStore: Mutex<SQLiteDeployStore>
-    private let outbox: Mutex<SQLiteDeliveryStore>
-    private let stateStore: Mutex<SQLiteStateStore>
+    private let readerStore: Mutex<any DeployStore>
+    private let outbox: Mutex<any DeliveryStore>
+    private let stateStore: Mutex<any StateStore>
     private let stopping = Atomic<Bool>(false)
     private let server = Mutex<HTTPServer?>(nil)
-    /// The writer does not checkpoint (it would stall deploys); this does.
-    private let checkpointer: WALCheckpointer
+    /// Stops the store's own background work (SQLite: the checkpointer).
+    private let stopUpkeep: @Sendable () -> Void
     private let retention: RetentionWorker?
 
     public init(options: Options) throws(StoreError) {
         self.options = options
         adminTokens = AdminTokens(environment: options.environment)
         log = RequestLog(enabled: options.requestLogs)
-        let writerStore = try SQLiteDeployStore(path: options.statePath)
-        try writerStore.disableAutomaticCheckpoints()
+        let writerStore = try options.store.deployStore(writer: true)
         var dispatchOptions = Dispatcher.Options()
         dispatchOptions.workers = max(1, options.deliveryWorkers)
-        let dispatcher = Dispatcher(statePath: options.statePath, options: dispatchOptions, log: log, metrics: metrics)
+        let dispatcher = Dispatcher(store: options.store, options: dispatchOptions, log: log, metrics: metrics)
         self.dispatcher = dispatcher
         let commits = CommitHealth(log: log)
         self.commits = commits
         readinessWatch = ReadinessWatch(log: log)
         writer = EventWriter(store: writerStore, queuedDeliveries: { dispatcher.wake() }, committed: { commits.record($0) })
-        let reader = try SQLiteDeployStore(path: options.statePath)
-        readerStore = Mutex(reader)
-        outbox = Mutex(try SQLiteDeliveryStore(path: options.statePath))
-        stateStore = Mutex(try SQLiteStateStore(path: options.statePath))
-        checkpointer = try WALCheckpointer(path: options.statePath)
+        readerStore = Mutex(try options.store.deployStore(writer: false))
+        outbox = Mutex(try options.store.deliveryStore(dispatcher: false))
+        stateStore = Mutex(try options.store.stateStore())
+        stopUpkeep = try options.store.startUpkeep()
         if let policy = options.retention, policy.events != nil || policy.deploys != nil {
             var retentionOptions = RetentionWorker.Options(policy: policy, interval: options.pruneInterval)
             retentionOptions.firstPassDelay = min(retentionOptions.firstPassDelay, options.pruneInterval)
-            retention = try RetentionWorker(path: options.statePath, options: retentionOptions, log: log)
+            retention = try RetentionWorker(store: options.store, options: retentionOptions, log: log)
         } else {
             retention = nil
         }
@@ -253,14 +252,14 @@ public final class Runtime: Sendable {
             // Scripts reach the API on loopback when the server listens on every interface.
             let host = ["0.0.0.0", "::", ""].contains(options.host) ? "127.0.0.1" : options.host
             let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)"
-            let snapshots = options.statePath + ".scripts"
+            let snapshots = options.store.scriptDirectory
             let executor = DeliveryExecutor(deliverer: HTTPDeliverer(),
                                             scripts: ScriptInvocationBuilder(snapshotDirectory: snapshots, secrets: secrets),
                                             secrets: secrets, api: (url, tokens))
             dispatcher.start(executor: executor, currentRoutes: { [self] in self.routes })
         }
         log.event("listening", ["address": .string("http://\(options.host):\(server.port)"),
-                                "state": .string(URL(fileURLWithPath: options.statePath).standardizedFileURL.path),
+                                "state": .string(options.store.displayName),
                                 "max_connections": .int(server.maximumConnections),
                                 "retention": .string(RetentionPolicy.describe(options.retention?.events)),
                                 "deploy_retention": .string(RetentionPolicy.describe(options.retention?.deploys))])
@@ -274,7 +273,7 @@ public final class Runtime: Sendable {
         server?.shutdown(graceMilliseconds: graceMilliseconds)
         writer.stop()
         if options.dispatch { dispatcher.stop(graceMilliseconds: Int(graceMilliseconds)) }
-        checkpointer.stop()
+        stopUpkeep()
         retention?.stop()
         log.event("stopped")
         log.flush()

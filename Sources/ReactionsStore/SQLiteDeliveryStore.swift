@@ -4,7 +4,7 @@ import ReactionsCore
 /// attempts made, dead letters, redelivery.
 ///
 /// One instance is one SQLite connection; use it from one thread at a time.
-public final class SQLiteDeliveryStore: @unchecked Sendable {
+public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
     private let db: SQLiteDatabase
     private lazy var events = EventLog(db)
 

@@ -9,7 +9,7 @@ import ReactionsCore
 ///
 /// One instance is one SQLite connection: use it from one thread at a time (the deploy
 /// writer's thread, or behind a lock), which is why it may be handed between threads.
-public final class SQLiteDeployStore: @unchecked Sendable {
+public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     private let db: SQLiteDatabase
 
     public init(path: String) throws(StoreError) {

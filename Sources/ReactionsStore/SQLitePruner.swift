@@ -13,7 +13,7 @@ import ReactionsCore
 /// every one of those may go. Events and deliveries are found by id: ids are UUIDv7, so
 /// everything made before a cutoff sorts below `EventID.lowerBound` and is one range of
 /// an index that exists anyway.
-public final class SQLitePruner {
+public final class SQLitePruner: StorePruner {
     private let db: SQLiteDatabase
 
     public init(path: String) throws(StoreError) {

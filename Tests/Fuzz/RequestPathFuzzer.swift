@@ -10,7 +10,7 @@ private let fuzzRuntime: Runtime = {
     guard let state = ProcessInfo.processInfo.environment["REACTIONS_FUZZ_STATE"] else {
         fatalError("run through Tests/Fuzz/run.sh request: REACTIONS_FUZZ_STATE names an applied state file")
     }
-    var options = Runtime.Options(statePath: state, environment: ["FUZZ_KEY": "k-123", "FUZZ_HMAC": "secret",
+    var options = Runtime.Options(store: SQLiteBackend(path: state), environment: ["FUZZ_KEY": "k-123", "FUZZ_HMAC": "secret",
                                                                    "REACTIONS_ADMIN_TOKEN": "fuzz-admin"])
     options.requestLogs = false
     options.dispatch = false

@@ -109,3 +109,19 @@ extension CLI {
         return String(url.split(separator: "/").last ?? "")
     }
 }
+
+/// The smallest deploy-tracking setup: a service (aliased `shopping_cart`, as `deployBody`
+/// sends it), one deploy endpoint, and a serve started with `--config`.
+struct DeployTracking {
+    let cli: CLI
+    let server: ServeProcess
+    /// The deploy endpoint's path.
+    let path: String
+
+    init(_ arguments: [String] = ["--no-request-log"], env: [String: String] = [:]) throws {
+        cli = try CLI()
+        try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
+        server = try ServeProcess(cli, arguments: ["--config", cli.config] + arguments, env: env)
+        path = "/integrations/deploy/\(try cli.deployEndpointID())"
+    }
+}

@@ -120,7 +120,7 @@ struct DeliveriesCommand: Command {
     }
 
     /// Why `id` is not found: removed by retention, or never recorded.
-    static func missing(_ id: String, store: SQLiteDeliveryStore) -> String {
+    static func missing(_ id: String, store: any DeliveryStore) -> String {
         let horizon = try? store.pruneHorizon()
         return horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description
     }

@@ -7,7 +7,10 @@ extension StateCommand {
         guard let destination = args.positionals.dropFirst().first else {
             throw CLIError.usage("backup needs the FILE to write the copy to", command: "state")
         }
-        let summary = try StateInput.call { () throws(StoreError) in try SQLiteBackup.backup(from: path, to: destination) }
+        guard let file = StateInput.backend(path) as? SQLiteBackend else {
+            throw CLIError(message: "state backup copies a SQLite state file; back a database server up with its own tools")
+        }
+        let summary = try StateInput.call { () throws(StoreError) in try SQLiteBackup.backup(from: file.path, to: destination) }
         terminal.line("Backed up the state to \(Paths.absolute(destination)) (\(Text.bytes(summary.bytes)), \(summary.milliseconds) ms).")
         terminal.line(terminal.style("Check it with: reactions state verify \(StateLocation.shellWord(destination))", .dim))
         return ExitCode.ok

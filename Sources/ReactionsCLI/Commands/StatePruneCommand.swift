@@ -14,13 +14,14 @@ extension StateCommand {
         let dryRun = args.flag("dry-run")
         let now = Timestamp.epochMilliseconds()
         let cutoff = now - period.milliseconds
-        let pruner = try StateInput.call { () throws(StoreError) in try SQLitePruner(path: path) }
+        let pruner = try StateInput.call { () throws(StoreError) in try StateInput.backend(path).pruner() }
         let counts = try StateInput.call { () throws(StoreError) in
-            try pruner.prune(eventsBefore: cutoff, deploysBefore: args.flag("deploys") ? cutoff : nil, dryRun: dryRun)
+            try pruner.prune(eventsBefore: cutoff, deploysBefore: args.flag("deploys") ? cutoff : nil, dryRun: dryRun, batchSize: 200,
+                             between: { true })
         }
         var freed = 0
         if !dryRun {
-            freed = try StateInput.call { () throws(StoreError) -> Int in try pruner.giveSpaceBack() }
+            freed = try StateInput.call { () throws(StoreError) -> Int in try pruner.giveSpaceBack(pagesPerStep: 256) }
         }
         let before = Timestamp.format(milliseconds: cutoff)
         if args.value("format") == "json" {
@@ -46,7 +47,10 @@ extension StateCommand {
     }
 
     static func vacuum(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        let pruner = try StateInput.call { () throws(StoreError) in try SQLitePruner(path: path) }
+        guard let file = StateInput.backend(path) as? SQLiteBackend else {
+            throw CLIError(message: "state vacuum rewrites a SQLite state file; a database server reclaims space itself")
+        }
+        let pruner = try StateInput.call { () throws(StoreError) in try SQLitePruner(path: file.path) }
         let result = try StateInput.call { () throws(StoreError) in try pruner.compact() }
         terminal.line("Compacted the state file: \(Text.bytes(result.before)) → \(Text.bytes(result.after)). "
             + "From now on it gives the space retention frees back as it goes.")

@@ -11,6 +11,6 @@ struct NewStateStore: StateStore {
     func history(limit: Int?) throws(StoreError) -> [RevisionInfo] { [] }
 
     func commit(_ commit: RevisionCommit, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
-        try SQLiteStateStore(path: path).commit(commit, expectedBase: expectedBase)
+        try StateInput.backend(path).stateStore().commit(commit, expectedBase: expectedBase)
     }
 }

@@ -4,15 +4,21 @@ import ReactionsStore
 
 /// Opens the state store for commands, mapping store errors to CLI errors.
 enum StateInput {
+    /// The store a `--state` value names. The one place that tells stores apart: everything
+    /// after it goes through the `ReactionsStore` protocols.
+    static func backend(_ location: String) -> any StoreBackend {
+        SQLiteBackend(path: location)
+    }
+
     /// For commands that write: creates the store if needed.
-    static func open(_ path: String) throws(CLIError) -> SQLiteStateStore {
-        do { return try SQLiteStateStore(path: path) } catch { throw CLIError(message: error.description) }
+    static func open(_ location: String) throws(CLIError) -> any StateStore {
+        do { return try backend(location).stateStore() } catch { throw CLIError(message: error.description) }
     }
 
     /// For `plan` and `apply`: a missing store is an empty state, and is not created.
-    static func openIfPresent(_ path: String) throws(CLIError) -> SQLiteStateStore? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try open(path)
+    static func openIfPresent(_ location: String) throws(CLIError) -> (any StateStore)? {
+        guard backend(location).exists else { return nil }
+        return try open(location)
     }
 
     /// The state a reading command (`deploys`, `deliveries`, `explain`, `state`, `endpoints`,
@@ -22,8 +28,9 @@ enum StateInput {
     /// was read is said on stderr, leaving stdout to the data.
     static func existing(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> String {
         let path = Paths.state(args, terminal.environment)
-        guard FileManager.default.fileExists(atPath: path) else { throw missing(path, args, terminal.environment) }
-        terminal.error(terminal.style("state: \(Paths.absolute(path))", .dim))
+        let store = backend(path)
+        guard store.exists else { throw missing(path, args, terminal.environment) }
+        terminal.error(terminal.style("state: \(store.displayName)", .dim))
         return path
     }
 

@@ -5,10 +5,8 @@ import ReactionsCore
 /// Issue 11, defect 6, through `serve`: concurrent deploys with and without numbers.
 @Suite struct HostileDeployNumberTests {
     @Test func concurrentDeploysNeverGetARepeatedGeneratedNumber() async throws {
-        let cli = try CLI()
-        try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
-        let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--no-request-log"])
-        let path = "/integrations/deploy/\(try cli.deployEndpointID())"
+        let setup = try DeployTracking()
+        let (cli, server, path) = (setup.cli, setup.server, setup.path)
         #expect(try await server.request("POST", path, body: deployBody(number: "19")).status == 202)
         #expect(try await server.request("POST", path, body: deployBody()).status == 202)
         // The dedup_id tells the two kinds apart afterwards.

@@ -7,11 +7,9 @@ import ReactionsCore
 /// a load balancer kept sending deploys to a server that answered 500.
 @Suite struct HostileReadinessTests {
     @Test func notReadyAfterAFailedCommitUntilOneSucceeds() async throws {
-        let cli = try CLI()
-        try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
-        let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--no-request-log"])
+        let setup = try DeployTracking()
+        let (cli, server, path) = (setup.cli, setup.server, setup.path)
         defer { _ = server.stop() }
-        let path = "/integrations/deploy/\(try cli.deployEndpointID())"
         #expect(try await server.request("GET", "/readyz").status == 200)
         // Every write now fails, as on a full disk: a trigger refuses each new deploy.
         let db = try SQLiteDatabase(path: cli.state)

@@ -18,11 +18,9 @@ import ReactionsCore
     /// Every deploy acknowledged before the backup began is in the copy, while serve goes on
     /// taking deploys from four clients, and the copy opens with serve.
     @Test func aBackupUnderLoadHoldsEveryAcknowledgedDeployAndServes() async throws {
-        let cli = try CLI()
-        try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
-        let server = try ServeProcess(cli, arguments: ["--config", cli.config, "--no-request-log"])
+        let setup = try DeployTracking()
+        let (cli, server, path) = (setup.cli, setup.server, setup.path)
         defer { _ = server.stop() }
-        let path = "/integrations/deploy/\(try cli.deployEndpointID())"
         let load = Load()
         let restored = try CLI()
         let began = try await withThrowingTaskGroup(of: Date?.self) { group in

@@ -5,11 +5,9 @@ import ReactionsCore
 /// Issue 16: "what changed in Production in the last 2 hours", from the CLI and the API.
 @Suite struct DeploysSinceCLITests {
     @Test func deploysSinceADurationOrATime() async throws {
-        let cli = try CLI()
-        try cli.writeConfig(#""services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}], "endpoints": [{"name": "ci-deploys", "kind": "deploy"}]"#)
-        let server = try ServeProcess(cli, arguments: ["--config", cli.config], env: ["REACTIONS_READ_TOKEN": "reader"])
+        let setup = try DeployTracking([], env: ["REACTIONS_READ_TOKEN": "reader"])
+        let (cli, server, path) = (setup.cli, setup.server, setup.path)
         defer { _ = server.stop() }
-        let path = "/integrations/deploy/\(try cli.deployEndpointID())"
         #expect(try await server.request("POST", path, body: deployBody(dedup: "old")).status == 202)
         try await Task.sleep(for: .milliseconds(1_200))
         let between = Timestamp.format(milliseconds: Timestamp.epochMilliseconds() - 100)
