@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Zero package dependencies by design (DESIGN.md principle 4): the toolchain, the
-// system's SQLite and our own small shims are the whole world.
+// system's SQLite and libpq, and our own small shims are the whole world.
 let package = Package(
     name: "reactions",
     platforms: [.macOS(.v14)],
@@ -16,10 +16,16 @@ let package = Package(
             path: "Sources/CSQLite",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Sources/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
         .target(name: "ReactionsCore"),
         .target(name: "CSystem"),
         .target(name: "HTTPServer", dependencies: ["CSystem"]),
-        .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite"]),
+        .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite", "CLibPQ"]),
         .target(name: "ReactionsRuntime", dependencies: ["ReactionsCore", "ReactionsStore", "HTTPServer", "CSystem"]),
         .target(name: "ReactionsCLI", dependencies: ["ReactionsCore", "ReactionsStore", "ReactionsRuntime"]),
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),
@@ -29,11 +35,11 @@ let package = Package(
                           path: "Tests/Benchmarks/IngestBenchmark"),
         .executableTarget(name: "StoreBenchmark", dependencies: ["CSQLite", "ReactionsCore", "ReactionsStore"], path: "Tests/Benchmarks/StoreBenchmark"),
         // A raw socket client for the tests that speak HTTP byte by byte (server and hostile tests).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ReactionsRuntimeTests", dependencies: ["ReactionsRuntime", "ReactionsCore", "HTTPServer"]),
-        .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore"]),
+        .testTarget(name: "ReactionsStoreTests", dependencies: ["ReactionsStore", "ReactionsCore", "TestSupport"]),
         // Depends on the executable so `swift test` builds the binary these tests run.
         .testTarget(name: "ReactionsCLITests", dependencies: ["reactions", "ReactionsCore", "ReactionsStore", "ReactionsRuntime", "HTTPServer",
                                                              "TestSupport"]),

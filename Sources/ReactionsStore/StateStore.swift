@@ -59,6 +59,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(revision: Int)
     case cannotOpen(path: String, reason: String)
     case sqlite(code: Int32, message: String)
+    /// A statement PostgreSQL refused: its SQLSTATE (`23505` unique violation, …) and message.
+    case postgres(state: String, message: String)
     case corrupt(String)
     case newerSchema(found: Int, supported: Int)
 
@@ -71,6 +73,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let n): return "there is no revision \(n); see `reactions state history`"
         case .cannotOpen(let path, let reason): return "cannot open the state at \(path): \(reason)"
         case .sqlite(let code, let message): return "state store error (SQLite \(code)): \(message)"
+        case .postgres(let state, let message): return "state store error (PostgreSQL \(state)): \(message)"
         case .corrupt(let why): return "the state store is corrupt: \(why)"
         case .newerSchema(let found, let supported):
             return "the state store was written by a newer reactions (schema \(found); this one knows \(supported)); upgrade reactions"

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Runs a program to completion and returns its exit status and output (stdout and stderr
-/// together). `environment` nil inherits the test's.
+/// together). `environment` nil inherits the test's. (A program that leaves a daemon
+/// behind needs `runLeavingDaemon`.)
 public func runProgram(_ path: String, _ arguments: [String], stdin: String? = nil,
                        cwd: URL? = nil, environment: [String: String]? = nil) throws -> (Int32, String) {
     let process = Process()
