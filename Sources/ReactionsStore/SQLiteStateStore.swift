@@ -79,13 +79,7 @@ public final class SQLiteStateStore: StateStore {
                 try insertScript.bind(.text(digest), .blob(content)).run()
                 try link.bind(.int(number), .text(digest)).run()
             }
-            // `config.applied` (DESIGN §3) commits with the revision it announces.
-            let event = CloudEvent(id: EventID.make(), source: "/config", type: EventType.configApplied, time: created.createdAt,
-                                   subject: "revision/\(number)",
-                                   data: .object(["number": .int(number), "hash": .string(created.hash), "created_by": .string(created.createdBy),
-                                                  "source": .string(created.source),
-                                                  "summary": .object(["add": .int(created.summary.add), "change": .int(created.summary.change),
-                                                                      "destroy": .int(created.summary.destroy)])]))
+            let event = RevisionEvents.configApplied(created)
             try EventLog(db).append(id: event.id, type: event.type, time: event.time, revision: number, envelope: event.envelope,
                                     reactions: commit.matcher?.firings(for: event).reactions ?? [])
             return created

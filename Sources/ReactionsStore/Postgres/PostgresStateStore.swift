@@ -1,0 +1,121 @@
+import ReactionsCore
+
+/// Numbered revisions in PostgreSQL (see `SQLiteStateStore`). A commit holds a transaction
+/// advisory lock while it checks the head and writes the next revision, so of two applies
+/// sent to two replicas, one wins and the other is refused as stale.
+public final class PostgresStateStore: StateStore {
+    private let db: PGConnection
+
+    public init(uri: String) throws(StoreError) {
+        db = try PGConnection(uri: uri)
+        try PostgresSchema.migrate(db)
+    }
+
+    private static let infoColumns = "number, hash, created_at, created_by, source, added, changed, destroyed"
+
+    private func info(_ rows: PGResult, _ row: Int) -> RevisionInfo {
+        RevisionInfo(number: rows.int(row, 0), hash: rows.text(row, 1), createdAt: rows.text(row, 2), createdBy: rows.text(row, 3),
+                     source: rows.text(row, 4),
+                     summary: Plan.Summary(add: rows.int(row, 5), change: rows.int(row, 6), destroy: rows.int(row, 7), replace: 0))
+    }
+
+    public func head() throws(StoreError) -> RevisionInfo? {
+        let rows = try db.query("SELECT \(Self.infoColumns) FROM revisions ORDER BY number DESC LIMIT 1")
+        return rows.count > 0 ? info(rows, 0) : nil
+    }
+
+    public func history(limit: Int?) throws(StoreError) -> [RevisionInfo] {
+        let rows = try db.query("SELECT \(Self.infoColumns) FROM revisions ORDER BY number DESC LIMIT $1", [limit.map(PGValue.int) ?? .null])
+        return (0..<rows.count).map { info(rows, $0) }
+    }
+
+    public func revision(_ number: Int) throws(StoreError) -> Revision? {
+        let rows = try db.query("SELECT \(Self.infoColumns), document FROM revisions WHERE number = $1", [.int(number)])
+        guard rows.count > 0 else { return nil }
+        let document: StateDocument
+        do {
+            document = try StateDocument(json: JSONParser.value(rows.text(0, 8)))
+        } catch {
+            throw .corrupt("revision \(number)'s document cannot be read: \(error)")
+        }
+        let scripts = try db.query("""
+            SELECT s.sha256, encode(s.content, 'hex') FROM revision_scripts r JOIN scripts s ON s.sha256 = r.sha256 WHERE r.revision = $1
+            """, [.int(number)])
+        var contents: [String: [UInt8]] = [:]
+        for row in 0..<scripts.count {
+            guard let bytes = Self.bytes(hex: scripts.text(row, 1)) else { throw .corrupt("script \(scripts.text(row, 0)) cannot be read") }
+            contents[scripts.text(row, 0)] = bytes
+        }
+        for digest in document.scriptDigests where contents[digest] == nil {
+            throw .corrupt("revision \(number) runs a script (SHA-256 \(digest)) whose snapshot is missing")
+        }
+        return Revision(info: info(rows, 0), document: document, scripts: contents)
+    }
+
+    /// The key of the advisory lock commits take (any constant, apart from the migration's).
+    static let commitLockKey = 0x7265_7669_7369_6F6E  // "revision"
+
+    public func commit(_ commit: RevisionCommit, expectedBase: Int?) throws(StoreError) -> RevisionInfo {
+        try db.transaction { () throws(StoreError) -> RevisionInfo in
+            try db.query("SELECT pg_advisory_xact_lock($1)", [.int(Self.commitLockKey)])
+            let current = try head()
+            guard current?.number == expectedBase else { throw .stale(expected: expectedBase, actual: current?.number) }
+            let number = (current?.number ?? 0) + 1
+            let created = RevisionInfo(number: number, hash: commit.document.hash, createdAt: Timestamp.now(),
+                                       createdBy: commit.createdBy, source: commit.source, summary: commit.summary)
+            try db.query("""
+                INSERT INTO revisions (number, hash, created_at, created_by, source, added, changed, destroyed, document)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """, [.int(number), .text(created.hash), .text(created.createdAt), .text(created.createdBy), .text(created.source),
+                      .int(created.summary.add), .int(created.summary.change), .int(created.summary.destroy),
+                      .text(commit.document.json.compactText)])
+            for digest in commit.document.scriptDigests.sorted() {
+                guard let content = commit.scripts[digest], SHA256.hexDigest(content) == digest else {
+                    throw .corrupt("the snapshot of script \(digest) is missing or does not match its hash")
+                }
+                try db.query("INSERT INTO scripts (sha256, content) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                             [.text(digest), .bytes(content)])
+                try db.query("INSERT INTO revision_scripts (revision, sha256) VALUES ($1, $2)", [.int(number), .text(digest)])
+            }
+            let event = RevisionEvents.configApplied(created)
+            try PostgresEventLog(db: db).append(id: event.id, type: event.type, time: event.time, revision: number,
+                                                envelopeText: event.envelope.compactText,
+                                                reactions: commit.matcher?.firings(for: event).reactions ?? [])
+            return created
+        }
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        func value(_ d: UInt8) -> UInt8? {
+            switch d {
+            case 0x30...0x39: return d - 0x30
+            case 0x61...0x66: return d - 0x61 + 10
+            default: return nil
+            }
+        }
+        var i = 0
+        while i < digits.count {
+            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+            i += 2
+        }
+        return out
+    }
+}
+
+/// The events a revision raises, built alike by every store.
+enum RevisionEvents {
+    /// `config.applied` (DESIGN §3), committed with the revision it announces.
+    static func configApplied(_ created: RevisionInfo) -> CloudEvent {
+        CloudEvent(id: EventID.make(), source: "/config", type: EventType.configApplied, time: created.createdAt,
+                   subject: "revision/\(created.number)",
+                   data: .object(["number": .int(created.number), "hash": .string(created.hash), "created_by": .string(created.createdBy),
+                                  "source": .string(created.source),
+                                  "summary": .object(["add": .int(created.summary.add), "change": .int(created.summary.change),
+                                                      "destroy": .int(created.summary.destroy)])]))
+    }
+}
