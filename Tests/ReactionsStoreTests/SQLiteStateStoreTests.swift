@@ -8,22 +8,6 @@ import ReactionsCore
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reactions-store-\(UUID().uuidString)")
     var path: String { directory.appendingPathComponent("nested/state.db").path }
 
-    func document(_ names: [String], script: [UInt8]? = nil) -> StateDocument {
-        var resources: [ResourceAddress: JSON] = [:]
-        for name in names { resources[ResourceAddress(.service, name)] = .object(["name": .string(name)]) }
-        if let script {
-            resources[ResourceAddress(.reaction, "r")] = .object([
-                "name": .string("r"), "when": .object(["events": .array([.string("deploy.succeeded")])]),
-                "then": .object(["script": .object(["content_sha256": .string(SHA256.hexDigest(script)), "path": .string("r.sh")])]),
-            ])
-        }
-        return StateDocument(resources: resources)
-    }
-
-    func commit(_ doc: StateDocument, scripts: [String: [UInt8]] = [:], source: String = "apply") -> RevisionCommit {
-        RevisionCommit(document: doc, scripts: scripts, createdBy: "test", source: source, summary: Plan.Summary(add: 1))
-    }
-
     @Test func anEmptyStoreHasNoHeadAndIsCreatedOwnerOnly() throws {
         let store = try SQLiteStateStore(path: path)
         #expect(try store.head() == nil)

@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import ReactionsCore
 
 /// One connection to PostgreSQL through libpq: statements with parameters (sent apart from
 /// the SQL, never spliced into it), results read as text, transactions. Like
@@ -105,12 +106,7 @@ enum PGValue {
         case .null: return nil
         case .text(let s): return s
         case .int(let n): return String(n)
-        case .bytes(let b):
-            let digits = Array("0123456789abcdef".utf8)
-            var out: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
-            out.reserveCapacity(2 + b.count * 2)
-            for byte in b { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xF)]) }
-            return String(decoding: out, as: UTF8.self)
+        case .bytes(let b): return "\\x" + b.hexString
         }
     }
 }

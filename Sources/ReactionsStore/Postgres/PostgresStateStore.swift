@@ -43,7 +43,7 @@ public final class PostgresStateStore: StateStore {
             """, [.int(number)])
         var contents: [String: [UInt8]] = [:]
         for row in 0..<scripts.count {
-            guard let bytes = Self.bytes(hex: scripts.text(row, 1)) else { throw .corrupt("script \(scripts.text(row, 0)) cannot be read") }
+            guard let bytes = Hex.decode(scripts.text(row, 1)) else { throw .corrupt("script \(scripts.text(row, 0)) cannot be read") }
             contents[scripts.text(row, 0)] = bytes
         }
         for digest in document.scriptDigests where contents[digest] == nil {
@@ -83,27 +83,6 @@ public final class PostgresStateStore: StateStore {
                                                 reactions: commit.matcher?.firings(for: event).reactions ?? [])
             return created
         }
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        func value(_ d: UInt8) -> UInt8? {
-            switch d {
-            case 0x30...0x39: return d - 0x30
-            case 0x61...0x66: return d - 0x61 + 10
-            default: return nil
-            }
-        }
-        var i = 0
-        while i < digits.count {
-            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
-            out.append(high << 4 | low)
-            i += 2
-        }
-        return out
     }
 }
 
