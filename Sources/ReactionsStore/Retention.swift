@@ -28,8 +28,13 @@ public struct RetentionPolicy: Sendable, Equatable {
     }
 
     /// The periods as the times before which rows go, from `now`.
+    /// A period longer than the time since the epoch keeps everything (a cutoff of 0).
     public func cutoffs(now: Int64) -> (events: Int64?, deploys: Int64?) {
-        (events.map { now - $0.milliseconds }, deploys.map { now - $0.milliseconds })
+        (events.map { Self.cutoff(now: now, keeping: $0) }, deploys.map { Self.cutoff(now: now, keeping: $0) })
+    }
+
+    public static func cutoff(now: Int64, keeping period: DurationValue) -> Int64 {
+        max(0, now - period.milliseconds)
     }
 }
 

@@ -27,10 +27,12 @@ public final class SQLitePruner: StorePruner {
     public func prune(eventsBefore: Int64?, deploysBefore: Int64?, dryRun: Bool, batchSize: Int = 200,
                       between: () -> Bool = { true }) throws(StoreError) -> PruneCounts {
         var counts = PruneCounts()
-        if let eventsBefore {
+        // Nothing was made before the epoch: a cutoff at or below it removes nothing (an
+        // id's lower bound is only defined for times after it).
+        if let eventsBefore, eventsBefore > 0 {
             counts += try pruneEvents(before: eventsBefore, dryRun: dryRun, batchSize: batchSize, between: between)
         }
-        if let deploysBefore {
+        if let deploysBefore, deploysBefore > 0 {
             counts += try pruneDeploys(before: deploysBefore, dryRun: dryRun, batchSize: batchSize, between: between)
         }
         return counts

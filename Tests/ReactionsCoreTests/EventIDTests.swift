@@ -29,6 +29,9 @@ struct EventIDTests {
         // The RFC 9562 example's time (2022-02-22T19:22:22Z), and ids that are not ours.
         #expect(EventID.milliseconds(of: "017f22e2-79b0-7cc3-98c4-dc0c0c07398f") == 0x017F22E279B0)
         #expect(EventID.lowerBound(milliseconds: 0x017F22E279B0) == "017f22e2-79b0")
+        // Out of range: below every id, or above every one.
+        #expect(EventID.lowerBound(milliseconds: -86_400_000) == "00000000-0000")
+        #expect(EventID.lowerBound(milliseconds: Int64.max) == "ffffffff-ffff")
         for other in ["simulated", "017f22e2-79b0-4cc3-98c4-dc0c0c07398f", "017F22E2-79B0-7CC3-98C4-DC0C0C07398F", ""] {
             #expect(EventID.milliseconds(of: other) == nil, "\(other)")
         }

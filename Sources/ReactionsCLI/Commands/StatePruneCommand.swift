@@ -13,7 +13,7 @@ extension StateCommand {
         }
         let dryRun = args.flag("dry-run")
         let now = Timestamp.epochMilliseconds()
-        let cutoff = now - period.milliseconds
+        let cutoff = RetentionPolicy.cutoff(now: now, keeping: period)
         let pruner = try StateInput.call { () throws(StoreError) in try StateInput.backend(path).pruner() }
         let counts = try StateInput.call { () throws(StoreError) in
             try pruner.prune(eventsBefore: cutoff, deploysBefore: args.flag("deploys") ? cutoff : nil, dryRun: dryRun, batchSize: 200,

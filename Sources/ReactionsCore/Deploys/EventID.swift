@@ -59,6 +59,9 @@ public enum EventID {
     /// time is the id's first 48 bits, written as lowercase hex), so a range scan of an
     /// index on ids finds everything older than a cutoff.
     public static func lowerBound(milliseconds: Int64) -> String {
+        // Clamped to the 48 bits an id holds: before the epoch sorts below every id, after
+        // the year 10889 above every one.
+        let milliseconds = min(max(0, milliseconds), 0xFFFF_FFFF_FFFF)
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for shift in stride(from: 44, through: 0, by: -4) {

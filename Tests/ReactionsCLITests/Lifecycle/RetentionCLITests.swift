@@ -50,6 +50,13 @@ import ReactionsCore
             .first { $0["status"] == .string("delivered") }?["id"]?.stringValue)
         try await Task.sleep(for: .milliseconds(1_100))
 
+        // A period longer than the time since 1970 keeps everything: it once wrapped the
+        // cutoff below zero, and every id sorted below the bound made from it.
+        for ages in ["99999999d", "9999999999h"] {
+            let long = try json(cli, ["state", "prune", "--older-than", ages])
+            #expect(long["events"] == .int(0) && long["deliveries"] == .int(0) && long["deploys"] == .int(0), "\(ages): \(long)")
+        }
+        #expect(try statuses(cli).count == 3)
         let dry = try cli.run(["state", "prune", "--older-than", "1s", "--dry-run", "--state", cli.state])
         #expect(dry.code == 0)
         #expect(dry.stdout.contains("Would remove") && dry.stdout.contains("3 events, 2 deliveries, 2 attempts"), "\(dry)")
