@@ -83,7 +83,8 @@ struct DeploysCommand: Command {
     /// `--since`: a duration back from now, or a time as deploys give `deployed_at`.
     static func since(_ text: String) throws(CLIError) -> String {
         if let duration = DurationValue(parsing: text) {
-            return Timestamp.format(milliseconds: Timestamp.epochMilliseconds() - duration.milliseconds)
+            // Longer ago than 1970 is all of them.
+            return Timestamp.format(milliseconds: max(0, Timestamp.epochMilliseconds() - duration.milliseconds))
         }
         guard let time = Timestamp.normalize(text) else {
             throw CLIError.usage("--since takes a duration (2h, 7d) or a time (2019-02-01 13:28:33 or RFC 3339), not \"\(text)\"", command: "deploys")

@@ -24,6 +24,7 @@ import ReactionsCore
         #expect(try dedups(["--since", between]) == ["newer", "new"])
         #expect(try dedups(["--since", between, "--environment", "Production"]) == ["newer"])
         #expect(try dedups(["--since", "2019-02-01 13:28:33"]).count == 3)
+        #expect(try dedups(["--since", "99999999d"]).count == 3, "longer ago than 1970 is everything")
         let none = try cli.run(["deploys", "--state", cli.state, "--since", "1ms"])
         #expect(none.stdout.contains("No deploys match --service/--environment/--since."), "\(none)")
         let bad = try cli.run(["deploys", "--state", cli.state, "--since", "yesterday"])
