@@ -24,7 +24,9 @@ import TestSupport
             let before = try cpuTicks(pid)
             Thread.sleep(forTimeInterval: 1)
             let spent = (try cpuTicks(pid) - before) * 1000 / Int(sysconf(Int32(_SC_CLK_TCK)))
-            let probe = try RawClient(port: port, receiveTimeoutMilliseconds: 2000)
+            // Seconds, not the request timeout (10 s) the spinning loops made a client wait: a
+            // CI machine running every suite at once may take a moment to schedule serve.
+            let probe = try RawClient(port: port, receiveTimeoutMilliseconds: 5000)
             probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             let answer = probe.readResponses(1).first ?? ""
             withExtendedLifetime(idle) {}
