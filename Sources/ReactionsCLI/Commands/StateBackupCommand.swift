@@ -45,10 +45,10 @@ extension StateCommand {
         } else {
             terminal.line("  no revision applied")
         }
-        terminal.line("  \(Text.number(report.deploys)) deploys" + (report.latestDeploy.map { ", the latest received \($0)" } ?? "")
+        terminal.line("  \(Text.count(report.deploys, "deploy"))" + (report.latestDeploy.map { ", the latest received \($0)" } ?? "")
             + ", \(Text.count(report.suggestions, "suggestion"))")
         let deliveries = DeliveryStatus.allCases.map { "\(Text.number(report.deliveries[$0] ?? 0)) \($0.rawValue)" }.joined(separator: ", ")
-        terminal.line("  \(Text.number(report.events)) events; deliveries: \(deliveries); \(Text.number(report.attempts)) attempts")
+        terminal.line("  \(Text.count(report.events, "event")); deliveries: \(deliveries); \(Text.count(report.attempts, "attempt"))")
         terminal.line("  \(Text.bytes(report.bytes))")
         return ExitCode.ok
     }

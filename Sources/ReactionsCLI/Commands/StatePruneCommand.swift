@@ -34,8 +34,8 @@ extension StateCommand {
         }
         let verb = dryRun ? "Would remove" : "Removed"
         terminal.line("\(verb) what was received before \(before) (\(RetentionPolicy.describe(period)) ago):")
-        terminal.line("  \(Text.number(counts.events)) events, \(Text.number(counts.deliveries)) deliveries, \(Text.number(counts.attempts)) attempts"
-            + (args.flag("deploys") ? ", \(Text.number(counts.deploys)) deploys" : ""))
+        terminal.line("  \(Text.count(counts.events, "event")), \(Text.count(counts.deliveries, "delivery", plural: "deliveries")), "
+            + Text.count(counts.attempts, "attempt") + (args.flag("deploys") ? ", \(Text.count(counts.deploys, "deploy"))" : ""))
         terminal.line(terminal.style("Kept whatever their age: pending and retrying deliveries with their events and attempts"
             + (args.flag("deploys") ? ", and the latest deploy of each service and environment." : ", and every deploy (--deploys prunes them too)."), .dim))
         if dryRun {

@@ -9,7 +9,7 @@ enum Text {
 
     /// `1 reaction`, `2 reactions`, `0 reactions`: a count and its noun, agreeing.
     static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
-        "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
+        "\(number(n)) \(n == 1 ? noun : plural ?? noun + "s")"
     }
 
     /// `1,204`: digits grouped in thousands, as counts are printed.
