@@ -112,8 +112,7 @@ public final class Runtime: Sendable {
 
     /// Why a delivery id is not found: removed by retention, or never seen.
     func missingDelivery(_ id: String) -> String {
-        let horizon = try? outbox.withLock { s throws(StoreError) in try s.pruneHorizon() }
-        return horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description
+        outbox.withLock { $0.missing(id) }
     }
 
     func redeliver(id: String) throws(RedeliverError) -> StoredDelivery {

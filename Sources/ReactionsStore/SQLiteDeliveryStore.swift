@@ -198,7 +198,7 @@ public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
     }
 
     public func pruneHorizon() throws(StoreError) -> PruneHorizon {
-        PruneHorizon(before: Int64(try db.integer("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")))
+        try db.pruneHorizon()
     }
 
     /// Deliveries by status and the rest of `/metrics`' view of the store, from counters.

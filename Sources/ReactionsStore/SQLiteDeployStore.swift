@@ -291,8 +291,13 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     /// deploy's listing shows the stored ones in their place either way).
     static func payload(stored: String, envelope: String?) -> JSON {
         if !stored.isEmpty { return (try? JSONParser.value(stored)) ?? .object([]) }
-        guard let envelope, let data = (try? JSONParser.value(envelope))?["data"]?.objectMembers else { return .object([]) }
-        return .object(data.filter { !DeployRecord.isComputedData($0.key) })
+        guard let envelope, let parsed = try? JSONParser.value(envelope) else { return .object([]) }
+        return payload(of: parsed)
+    }
+
+    /// The payload a deploy's event carries: its data without the fields the store sets.
+    static func payload(of envelope: JSON) -> JSON {
+        .object((envelope["data"]?.objectMembers ?? []).filter { !DeployRecord.isComputedData($0.key) })
     }
 
     public func suggestions() throws(StoreError) -> [Suggestion] {
@@ -326,7 +331,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
 
     /// How far retention has pruned events (and so their deliveries).
     public func pruneHorizon() throws(StoreError) -> PruneHorizon {
-        PruneHorizon(before: Int64(try db.integer("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")))
+        try db.pruneHorizon()
     }
 
     public func deployCount() throws(StoreError) -> Int {

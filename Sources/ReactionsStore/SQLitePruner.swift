@@ -91,7 +91,7 @@ public final class SQLitePruner: StorePruner {
         let owner = try db.prepare("SELECT 1 FROM deploys WHERE id = ? AND event_id = ? AND payload = ''")
         try owner.bind(.int(deployID), .text(eventID))
         guard try owner.step() else { return nil }
-        return (deployID, SQLiteDeployStore.payload(stored: "", envelope: s.text(0)).compactText)
+        return (deployID, SQLiteDeployStore.payload(of: envelope).compactText)
     }
 
     private func countEvents(_ candidates: [Candidate]) throws(StoreError) -> PruneCounts {

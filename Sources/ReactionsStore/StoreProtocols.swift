@@ -55,13 +55,21 @@ public protocol DeliveryStore: AnyObject, Sendable {
     func statistics() throws(StoreError) -> StoreStatistics
 }
 
+extension DeliveryStore {
+    /// Why no delivery `id` is found: removed by retention, or never recorded.
+    public func missing(_ id: String) -> String {
+        let horizon = try? pruneHorizon()
+        return horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description
+    }
+}
+
 /// Retention's work on a store (see `RetentionPolicy`).
 public protocol StorePruner: AnyObject {
     /// Removes (or, in a dry run, counts) what is older than the cutoffs, in batches;
     /// `between` runs after each batch and stops the work by returning false.
     func prune(eventsBefore: Int64?, deploysBefore: Int64?, dryRun: Bool, batchSize: Int,
                between: () -> Bool) throws(StoreError) -> PruneCounts
-    /// Returns some free space to the operating system; returns the bytes still free.
+    /// Returns up to `pages` free pages to the operating system; returns the pages still free.
     func vacuumStep(pages: Int) throws(StoreError) -> Int
     /// Returns all free space; returns the bytes given back.
     func giveSpaceBack(pagesPerStep: Int) throws(StoreError) -> Int

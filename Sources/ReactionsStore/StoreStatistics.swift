@@ -5,9 +5,6 @@ public struct StoreStatistics: Sendable, Equatable {
     public var suggestions = 0
     /// Rows removed by retention since the store was created.
     public var pruned = PruneCounts()
-    /// Events received before this (milliseconds since the epoch) were pruned where they
-    /// could be; 0: never.
-    public var eventsPrunedBefore: Int64 = 0
     public var fileBytes = 0
     /// Bytes in pages the file holds but no table uses: freed by pruning, reused by new rows,
     /// and given back to the file system a few at a time when `incrementalVacuum` is on.
@@ -32,7 +29,6 @@ extension SQLiteDatabase {
             case "pruned.deliveries": out.pruned.deliveries = value
             case "pruned.attempts": out.pruned.attempts = value
             case "pruned.deploys": out.pruned.deploys = value
-            case "pruned_before.events": out.eventsPrunedBefore = Int64(value)
             default: break
             }
         }
@@ -41,5 +37,10 @@ extension SQLiteDatabase {
         out.freeBytes = try integer("PRAGMA freelist_count") * pageSize
         out.incrementalVacuum = try integer("PRAGMA auto_vacuum") == 2
         return out
+    }
+
+    /// How far retention has pruned events (and so their deliveries).
+    func pruneHorizon() throws(StoreError) -> PruneHorizon {
+        PruneHorizon(before: Int64(try integer("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")))
     }
 }

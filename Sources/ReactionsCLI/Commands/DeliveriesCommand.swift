@@ -87,9 +87,9 @@ struct DeliveriesCommand: Command {
     }
 
     static func show(_ id: String, _ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
-        guard let store = try DeployInput.openDeliveries(path),
-              let delivery = try StateInput.call({ () throws(StoreError) in try store.delivery(id: id) }) else {
-            throw CLIError(message: try DeployInput.openDeliveries(path).map { missing(id, store: $0) } ?? RedeliverError.notFound(id).description)
+        guard let store = try DeployInput.openDeliveries(path) else { throw CLIError(message: RedeliverError.notFound(id).description) }
+        guard let delivery = try StateInput.call({ () throws(StoreError) in try store.delivery(id: id) }) else {
+            throw CLIError(message: store.missing(id))
         }
         if args.value("format") == "json" {
             terminal.write(delivery.json.prettyText)
@@ -113,15 +113,9 @@ struct DeliveriesCommand: Command {
             terminal.line("Delivery \(delivery.id) (\(delivery.reaction)) is queued to be attempted now; a running `reactions serve` sends it within a second.")
             return ExitCode.ok
         } catch .notFound {
-            throw CLIError(message: missing(id, store: store))
+            throw CLIError(message: store.missing(id))
         } catch {
             throw CLIError(message: error.description)
         }
-    }
-
-    /// Why `id` is not found: removed by retention, or never recorded.
-    static func missing(_ id: String, store: any DeliveryStore) -> String {
-        let horizon = try? store.pruneHorizon()
-        return horizon?.explainMissing(id, kind: "delivery") ?? RedeliverError.notFound(id).description
     }
 }

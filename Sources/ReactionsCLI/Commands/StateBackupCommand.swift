@@ -1,3 +1,4 @@
+import Foundation
 import ReactionsCore
 import ReactionsStore
 
@@ -6,6 +7,9 @@ extension StateCommand {
     static func backup(_ args: Arguments, path: String, _ terminal: Terminal) throws(CLIError) -> Int32 {
         guard let destination = args.positionals.dropFirst().first else {
             throw CLIError.usage("backup needs the FILE to write the copy to", command: "state")
+        }
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw CLIError(message: "\(destination): it already exists; back up to a new file name (a backup never overwrites a file)")
         }
         guard let file = StateInput.backend(path) as? SQLiteBackend else {
             throw CLIError(message: "state backup copies a SQLite state file; back a database server up with its own tools")

@@ -14,9 +14,14 @@ enum RetentionInput {
 
     /// `serve`'s policy from its options and environment.
     static func policy(_ args: Arguments, _ env: [String: String], command: String) throws(CLIError) -> RetentionPolicy {
-        let events = try period(args.value("retention") ?? env["REACTIONS_RETENTION"] ?? "30d", option: "--retention", command: command)
-        let deploys = try period(args.value("deploy-retention") ?? "forever", option: "--deploy-retention", command: command)
-        return RetentionPolicy(events: events, deploys: deploys)
+        var policy = RetentionPolicy.standard
+        if let text = args.value("retention") ?? env["REACTIONS_RETENTION"] {
+            policy.events = try period(text, option: "--retention", command: command)
+        }
+        if let text = args.value("deploy-retention") {
+            policy.deploys = try period(text, option: "--deploy-retention", command: command)
+        }
+        return policy
     }
 
     /// A period, or nil for `forever`.
