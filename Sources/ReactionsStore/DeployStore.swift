@@ -14,7 +14,8 @@ public final class DeployRecord: Sendable {
     public let revision: Int
 
     /// Text prepared where the request was parsed, so the single writer only binds and
-    /// inserts: the event's envelope around its data (which is where the payload is stored).
+    /// inserts: the event's envelope, in its stored form (`StoredEnvelope`), around its data
+    /// (which is where the payload is stored).
     let eventID: String
     let envelopeHead: String
     /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`
@@ -39,18 +40,14 @@ public final class DeployRecord: Sendable {
         eventID = EventID.make()
         let service = serviceName ?? payload.service
         let type = payload.status.eventType
-        let attributes = CloudEvent(id: eventID, source: "/endpoints/" + endpoint, type: type, time: receivedAt, subject: service,
-                                    data: .null, service: service, environment: payload.environment, endpoint: endpoint,
-                                    causationID: cause?.eventID, chainDepth: cause.map { $0.depth + 1 } ?? 0).attributes
+        let event = CloudEvent(id: eventID, source: "/endpoints/" + endpoint, type: type, time: receivedAt, subject: service,
+                               data: .null, service: service, environment: payload.environment, endpoint: endpoint,
+                               causationID: cause?.eventID, chainDepth: cause.map { $0.depth + 1 } ?? 0)
         // Written straight to text: building the envelope as a value to serialise it, then
         // cutting `null}` off, cost more than parsing the request.
+        envelopeHead = StoredEnvelope.head(of: event)
         var text: [UInt8] = []
         text.reserveCapacity(1024)
-        text.append(UInt8(ascii: "{"))
-        JSONWriter.writeMembers(attributes, into: &text)
-        text.append(contentsOf: #","data":"#.utf8)
-        envelopeHead = String(decoding: text, as: UTF8.self)
-        text.removeAll(keepingCapacity: true)
         let members = payload.raw.objectMembers ?? []
         JSONWriter.writeMembers(members, into: &text, skipping: Self.isComputedData)
         text.append(UInt8(ascii: "}"))
@@ -63,7 +60,7 @@ public final class DeployRecord: Sendable {
             data.append(.init("id", .int(0)))
             data += members.filter { !Self.isComputedData($0.key) }
             let storeFields: Set<Firings.StoreField> = payload.raw["deploy_number"] == nil ? [.id, .deployNumber] : [.id]
-            firings = matcher.firings(.object(attributes + [.init("data", .object(data))]), storeFields)
+            firings = matcher.firings(.object(event.attributes + [.init("data", .object(data))]), storeFields)
         } else {
             firings = .none
         }
@@ -85,7 +82,7 @@ public final class DeployRecord: Sendable {
         key == "deploy_number" || key == "status" || key == "id"
     }
 
-    /// The event envelope with the deploy's number (as sent, or generated) and id.
+    /// The event's stored envelope with the deploy's number (as sent, or generated) and id.
     func envelope(deployID: Int, deployNumber: String?) -> String {
         var text: [UInt8] = []
         text.reserveCapacity(envelopeHead.utf8.count + dataTail.utf8.count + 96)

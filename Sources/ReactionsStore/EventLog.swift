@@ -42,11 +42,13 @@ final class EventLog {
 
     /// Stores one event and a delivery for each reaction in `reactions`. Returns how many.
     @discardableResult
-    func append(id: String, type: String, time: String, revision: Int?, envelope: JSON, reactions: [String]) throws(StoreError) -> Int {
-        try append(id: id, type: type, time: time, revision: revision, envelopeText: envelope.compactText, reactions: reactions)
+    func append(_ event: CloudEvent, revision: Int?, reactions: [String]) throws(StoreError) -> Int {
+        try append(id: event.id, type: event.type, time: event.time, revision: revision, envelopeText: StoredEnvelope.text(of: event),
+                   reactions: reactions)
     }
 
-    /// The same, for an envelope already written as text (the deploy path builds it as text).
+    /// The same, for an envelope already written as text in its stored form
+    /// (`StoredEnvelope`; the deploy path builds it as text).
     @discardableResult
     func append(id: String, type: String, time: String, revision: Int?, envelopeText: String, reactions: [String]) throws(StoreError) -> Int {
         guard let insertEvent else { throw .corrupt("the events table cannot be written; the schema may be damaged") }

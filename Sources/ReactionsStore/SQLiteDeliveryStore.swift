@@ -34,7 +34,7 @@ public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
     // MARK: Dispatching
 
     private lazy var selectDue = try? db.prepare("""
-        SELECT d.id, d.event_id, d.reaction, d.revision, d.attempts, d.round_attempts, e.envelope
+        SELECT d.id, d.event_id, d.reaction, d.revision, d.attempts, d.round_attempts, e.envelope, e.type, e.time
         FROM deliveries d JOIN events e ON e.id = d.event_id
         WHERE d.status IN ('pending', 'retrying') AND d.next_at <= ?
         ORDER BY d.next_at LIMIT ?
@@ -48,7 +48,7 @@ public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
         while try s.step() {
             let id = s.text(0)
             if running.contains(id) { continue }
-            guard let envelope = try? JSONParser.value(s.text(6)) else { throw .corrupt("event \(s.text(1)) cannot be read") }
+            guard let envelope = StoredEnvelope.envelope(stored: s.text(6), id: s.text(1), type: s.text(7), time: s.text(8)) else { throw .corrupt("event \(s.text(1)) cannot be read") }
             out.append(DueDelivery(id: id, eventID: s.text(1), reaction: s.text(2), revision: s.int(3), attempts: s.int(4),
                                    roundAttempts: s.int(5), envelope: envelope))
             if out.count == limit { break }
@@ -91,8 +91,7 @@ public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
                 case .retry(let at): status = .retrying; nextAt = at
                 case .failed(let event, let revision, let firings):
                     status = .failed
-                    try events.append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: event.envelope,
-                                      reactions: firings.reactions)
+                    try events.append(event, revision: revision, reactions: firings.reactions)
                 }
                 let waiting = status == .retrying && !outcome.missingSecrets.isEmpty
                     ? SQLiteValue.text(outcome.missingSecrets.sorted().joined(separator: ",")) : .null

@@ -159,8 +159,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
                                              .text(environments)).run()
         // The first deploy naming an unknown service raises one `service.suggested` event.
         if let (event, firings) = record.suggestion {
-            try events.append(id: event.id, type: event.type, time: event.time, revision: record.revision, envelope: event.envelope,
-                              reactions: firings.reactions)
+            try events.append(event, revision: record.revision, reactions: firings.reactions)
         }
     }
 
@@ -188,9 +187,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
                     }
                     try statement(insertSeen).bind(.text(endpoint), .text(messageID), .text(record.event.id), .int(record.receivedAtSeconds)).run()
                 }
-                let reactions = try events.append(id: record.event.id, type: record.event.type, time: record.event.time,
-                                                  revision: record.revision, envelope: record.event.envelope,
-                                                  reactions: record.firings.reactions)
+                let reactions = try events.append(record.event, revision: record.revision, reactions: record.firings.reactions)
                 outcomes.append(.stored(eventID: record.event.id, reactions: reactions))
             }
             return outcomes
@@ -291,13 +288,13 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     /// deploy's listing shows the stored ones in their place either way).
     static func payload(stored: String, envelope: String?) -> JSON {
         if !stored.isEmpty { return (try? JSONParser.value(stored)) ?? .object([]) }
-        guard let envelope, let parsed = try? JSONParser.value(envelope) else { return .object([]) }
-        return payload(of: parsed)
+        guard let envelope, let data = StoredEnvelope.data(stored: envelope) else { return .object([]) }
+        return payload(ofData: data)
     }
 
     /// The payload a deploy's event carries: its data without the fields the store sets.
-    static func payload(of envelope: JSON) -> JSON {
-        .object((envelope["data"]?.objectMembers ?? []).filter { !DeployRecord.isComputedData($0.key) })
+    static func payload(ofData data: JSON) -> JSON {
+        .object((data.objectMembers ?? []).filter { !DeployRecord.isComputedData($0.key) })
     }
 
     public func suggestions() throws(StoreError) -> [Suggestion] {
@@ -313,19 +310,21 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
 
     /// Stored event envelopes, newest first.
     public func events(type: String? = nil, limit: Int = 100) throws(StoreError) -> [JSON] {
-        let s = try db.prepare("SELECT envelope FROM events" + (type == nil ? "" : " WHERE type = ?") + " ORDER BY seq DESC LIMIT ?")
+        let s = try db.prepare("SELECT envelope, id, type, time FROM events" + (type == nil ? "" : " WHERE type = ?") + " ORDER BY seq DESC LIMIT ?")
         try s.bind(type.map { [SQLiteValue.text($0), .int(limit)] } ?? [.int(limit)])
         var out: [JSON] = []
-        while try s.step() { if let json = try? JSONParser.value(s.text(0)) { out.append(json) } }
+        while try s.step() {
+            if let json = StoredEnvelope.envelope(stored: s.text(0), id: s.text(1), type: s.text(2), time: s.text(3)) { out.append(json) }
+        }
         return out
     }
 
     /// One stored event and the revision it was received under.
     public func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)? {
-        let s = try db.prepare("SELECT envelope, revision FROM events WHERE id = ?")
+        let s = try db.prepare("SELECT envelope, revision, type, time FROM events WHERE id = ?")
         try s.bind(.text(id))
         guard try s.step() else { return nil }
-        guard let envelope = try? JSONParser.value(s.text(0)) else { throw .corrupt("event \(id) cannot be read") }
+        guard let envelope = StoredEnvelope.envelope(stored: s.text(0), id: id, type: s.text(2), time: s.text(3)) else { throw .corrupt("event \(id) cannot be read") }
         return (envelope, s.isNull(1) ? nil : s.int(1))
     }
 

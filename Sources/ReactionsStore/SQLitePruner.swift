@@ -86,12 +86,11 @@ public final class SQLitePruner: StorePruner {
     private func deployHeld(by eventID: String) throws(StoreError) -> (id: Int, payload: String)? {
         let s = try db.prepare("SELECT envelope FROM events WHERE id = ?")
         try s.bind(.text(eventID))
-        guard try s.step(), let envelope = try? JSONParser.value(s.text(0)),
-              let deployID = envelope["data"]?["id"]?.intValue else { return nil }
+        guard try s.step(), let data = StoredEnvelope.data(stored: s.text(0)), let deployID = data["id"]?.intValue else { return nil }
         let owner = try db.prepare("SELECT 1 FROM deploys WHERE id = ? AND event_id = ? AND payload = ''")
         try owner.bind(.int(deployID), .text(eventID))
         guard try owner.step() else { return nil }
-        return (deployID, SQLiteDeployStore.payload(of: envelope).compactText)
+        return (deployID, SQLiteDeployStore.payload(ofData: data).compactText)
     }
 
     private func countEvents(_ candidates: [Candidate]) throws(StoreError) -> PruneCounts {

@@ -80,8 +80,7 @@ public final class SQLiteStateStore: StateStore {
                 try link.bind(.int(number), .text(digest)).run()
             }
             let event = RevisionEvents.configApplied(created)
-            try EventLog(db).append(id: event.id, type: event.type, time: event.time, revision: number, envelope: event.envelope,
-                                    reactions: commit.matcher?.firings(for: event).reactions ?? [])
+            try EventLog(db).append(event, revision: number, reactions: commit.matcher?.firings(for: event).reactions ?? [])
             return created
         }
     }

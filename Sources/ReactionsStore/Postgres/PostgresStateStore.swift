@@ -79,7 +79,7 @@ public final class PostgresStateStore: StateStore {
             }
             let event = RevisionEvents.configApplied(created)
             try PostgresEventLog(db: db).append(id: event.id, type: event.type, time: event.time, revision: number,
-                                                envelopeText: event.envelope.compactText,
+                                                envelopeText: StoredEnvelope.text(of: event),
                                                 reactions: commit.matcher?.firings(for: event).reactions ?? [])
             return created
         }

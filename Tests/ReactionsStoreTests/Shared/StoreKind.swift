@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import ReactionsCore
 import TestSupport
 @testable import ReactionsStore
@@ -52,8 +53,10 @@ struct FreshState: Sendable {
         switch kind {
         case .sqlite: return try SQLiteDeployStore(path: location).events(type: type, limit: 100)
         case .postgresql:
-            let rows = try PGConnection(uri: location).query("SELECT envelope FROM events WHERE type = $1 ORDER BY seq DESC", [.text(type)])
-            return try (0..<rows.count).map { try JSONParser.value(rows.text($0, 0)) }
+            let rows = try PGConnection(uri: location).query("SELECT envelope, id, type, time FROM events WHERE type = $1 ORDER BY seq DESC", [.text(type)])
+            return try (0..<rows.count).map {
+                try #require(StoredEnvelope.envelope(stored: rows.text($0, 0), id: rows.text($0, 1), type: rows.text($0, 2), time: rows.text($0, 3)))
+            }
         }
     }
 
