@@ -144,6 +144,31 @@ import ReactionsCore
         #expect(try outbox.statistics().deliveries == [.delivered: 1, .retrying: 1, .failed: 1, .pending: 1])
     }
 
+    /// Migration 11 rebuilds attempts keyed by their delivery alone; what stores before it
+    /// recorded reads back the same.
+    @Test func migrationElevenKeepsEveryAttempt() throws {
+        _ = try SQLiteDeployStore(path: path).record([try deploy(matcher: Probe().matcher(["a"]))])
+        let db = try SQLiteDatabase(path: path)
+        // As schema 10 left the table: a rowid table with its primary key as an index.
+        try db.execute("""
+            DROP TABLE attempts;
+            CREATE TABLE attempts (delivery_id TEXT NOT NULL REFERENCES deliveries(id), number INTEGER NOT NULL, started_at TEXT NOT NULL,
+                milliseconds INTEGER NOT NULL, succeeded INTEGER NOT NULL, http_status INTEGER, exit_status INTEGER, error TEXT,
+                response TEXT NOT NULL, PRIMARY KEY (delivery_id, number));
+            INSERT INTO attempts SELECT id, 2, '2026-01-01T00:00:02Z', 9, 0, NULL, 3, 'exit status 3', 'two' FROM deliveries;
+            INSERT INTO attempts SELECT id, 1, '2026-01-01T00:00:01Z', 5, 0, 500, NULL, 'unexpected status 500', 'one' FROM deliveries;
+            PRAGMA user_version = 10;
+            """)
+        let outbox = try SQLiteDeliveryStore(path: path)
+        let id = try #require(try outbox.deliveries(DeliveryQuery()).first?.id)
+        let log = try outbox.attempts(of: id)
+        #expect(log.map(\.number) == [1, 2] && log.map(\.response) == ["one", "two"] && log.last?.exitStatus == 3 && log.first?.httpStatus == 500)
+        let schema = try db.prepare("SELECT sql FROM sqlite_master WHERE name = 'attempts'")
+        #expect(try schema.step() && schema.text(0).contains("WITHOUT ROWID"))
+        try schema.run()
+        #expect(try db.integer("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'attempts' AND type = 'index'") == 0)
+    }
+
     @Test func redeliveryRequeuesWithAFreshBudgetAndKeepsTheID() throws {
         let store = try SQLiteDeployStore(path: path)
         _ = try store.record([try deploy(matcher: Probe().matcher(["a"]))])

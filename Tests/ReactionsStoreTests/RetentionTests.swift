@@ -140,7 +140,7 @@ import ReactionsCore
             .contains("USING INDEX deploys_by_service"))
         let done = "event_id = ?1 AND status IN ('delivered', 'failed') AND id < ?2"
         let attempts = try plan("DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE \(done))")
-        #expect(attempts.contains("sqlite_autoindex_attempts_1 (delivery_id=?)")
+        #expect(attempts.contains("attempts USING PRIMARY KEY (delivery_id=?)")
                 && attempts.contains("deliveries_by_event (event_id=?)"), "\(attempts)")
         #expect(try plan("DELETE FROM deliveries WHERE \(done)").contains("USING INDEX deliveries_by_event (event_id=?)"))
         #expect(try plan("DELETE FROM events WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = ?1)")
