@@ -64,6 +64,12 @@ public struct DeployPayload: Sendable, Equatable {
                     if required { errors.append(missing(key)) }
                     return nil
                 }
+                // A NUL cut names short in C strings ("cart\u0000shadow" listed as "cart"),
+                // and PostgreSQL's text cannot hold one: no name needs it.
+                if s.utf8.contains(0) {
+                    errors.append(FieldError(title: title(key), detail: "param is invalid: \(key) must not contain a NUL character (\\u0000)"))
+                    return nil
+                }
                 return s
             case .number(let n)? where !required || key == "deploy_number":
                 return n.text

@@ -68,6 +68,10 @@ final class PGConnection {
     @discardableResult
     func query(_ sql: String, _ parameters: [PGValue] = []) throws(StoreError) -> PGResult {
         let texts = parameters.map(\.text)
+        // libpq reads parameters as C strings: a NUL would silently cut the value short.
+        if texts.contains(where: { $0?.utf8.contains(0) == true }) {
+            throw .postgres(state: "22021", message: "text with a NUL character (\\u0000) cannot be stored in PostgreSQL")
+        }
         let result = withOptionalCStrings(texts) { values in
             PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
@@ -78,6 +82,23 @@ final class PGConnection {
     func execute(_ sql: String) throws(StoreError) {
         _ = try PGResult(checking: PQexec(connection, sql), connection: connection, sql: sql)
     }
+
+    /// Runs `body` in one transaction, run again from the start (up to five times) when
+    /// PostgreSQL aborted it to break a deadlock or a serialization conflict with another
+    /// replica's transaction: `body` must only touch the database and its own locals.
+    func retryingTransaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        var tries = 0
+        while true {
+            do {
+                return try transaction(body)
+            } catch .postgres(let state, _) where Self.retryable.contains(state) && tries < 4 {
+                tries += 1
+            }
+        }
+    }
+
+    /// deadlock_detected, serialization_failure.
+    static let retryable: Set<String> = ["40P01", "40001"]
 
     /// Runs `body` in one transaction, rolled back if it throws.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {

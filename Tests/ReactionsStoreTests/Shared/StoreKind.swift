@@ -40,6 +40,22 @@ struct FreshState: Sendable {
         }
     }
 
+    /// A new connection to the deploy store.
+    func deployStore() throws -> any DeployStore {
+        switch kind {
+        case .sqlite: return try SQLiteDeployStore(path: location)
+        case .postgresql: return try PostgresDeployStore(uri: location)
+        }
+    }
+
+    /// The number one query written for both returns.
+    func integer(_ sql: String) throws -> Int {
+        switch kind {
+        case .sqlite: return try SQLiteDatabase(path: location).integer(sql)
+        case .postgresql: return try PGConnection(uri: location).query(sql).int(0, 0)
+        }
+    }
+
     /// Runs SQL written for both (it must mean the same in SQLite and PostgreSQL).
     func execute(_ sql: String) throws {
         switch kind {

@@ -1,0 +1,227 @@
+import ReactionsCore
+
+/// Deploys, suggestions and their events in PostgreSQL (see `SQLiteDeployStore`).
+///
+/// Several `serve` replicas write here at once, each committing its batches (group
+/// commit), so nothing may rest on "one writer": a `dedup_id` is claimed by the unique
+/// constraint (`ON CONFLICT`, which waits for a concurrent insert of the same id to commit
+/// or roll back), a service's deploy number is an upserted counter row locked until the
+/// batch commits, and a webhook message id by the primary key of `webhook_seen`. Two
+/// batches can still wait on each other's rows in opposite orders; PostgreSQL then aborts
+/// one, and it is run again whole (`PGConnection.retryingTransaction`).
+public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
+    private let db: PGConnection
+    private var enqueued = 0
+
+    public init(uri: String) throws(StoreError) {
+        db = try PGConnection(uri: uri)
+        try PostgresSchema.migrate(db)
+    }
+
+    public var deliveriesEnqueued: Int { enqueued }
+
+    public func record(_ batch: [DeployRecord]) throws(StoreError) -> [DeployOutcome] {
+        var queued = 0
+        let outcomes = try db.retryingTransaction { () throws(StoreError) -> [DeployOutcome] in
+            queued = 0
+            var outcomes: [DeployOutcome] = []
+            outcomes.reserveCapacity(batch.count)
+            for record in batch { outcomes.append(try recordOne(record, queued: &queued)) }
+            return outcomes
+        }
+        enqueued += queued
+        return outcomes
+    }
+
+    private func recordOne(_ record: DeployRecord, queued: inout Int) throws(StoreError) -> DeployOutcome {
+        let p = record.payload
+        let key = record.serviceName ?? p.service
+        // The number is taken before the insert, so a duplicate burns one: numbers may skip
+        // (as a rolled-back sequence would), never repeat.
+        let number: String
+        if let sent = p.deployNumber {
+            number = sent
+            if let value = SQLiteDeployStore.counterValue(sent) {
+                try db.query("""
+                    INSERT INTO deploy_counters (service, last_number) VALUES ($1, $2)
+                    ON CONFLICT (service) DO UPDATE SET last_number = greatest(deploy_counters.last_number, excluded.last_number)
+                    """, [.text(key), .int(value)])
+            }
+        } else if p.dedupID == nil {
+            number = try nextDeployNumber(key)
+        } else {
+            number = ""
+        }
+        let insert = try db.query("""
+            INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload, event_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, '', $11)
+            ON CONFLICT (dedup_id) DO NOTHING RETURNING id
+            """, [.text(record.endpoint), .text(p.service), record.serviceName.map(PGValue.text) ?? .null,
+                  p.environment.map(PGValue.text) ?? .null, .text(p.status.rawValue),
+                  .text(number), p.dedupID.map(PGValue.text) ?? .null, .text(p.deployedAtUTC),
+                  .text(record.receivedAt), .int(record.revision), .text(record.eventID)])
+        if insert.count == 0, let dedup = p.dedupID {
+            // Another deploy holds the id (committed: ON CONFLICT waited for it).
+            let found = try db.query("SELECT id, status FROM deploys WHERE dedup_id = $1 FOR UPDATE", [.text(dedup)])
+            guard found.count == 1 else { throw .corrupt("deploy with dedup_id \(dedup) vanished while being recorded") }
+            let id = found.int(0, 0)
+            if found.text(0, 1) == p.status.rawValue { return .duplicate(deployID: id) }
+            try db.query("UPDATE deploys SET status = $1, updated_at = $2, payload = '', event_id = $3 WHERE id = $4",
+                         [.text(p.status.rawValue), .text(record.receivedAt), .text(record.eventID), .int(id)])
+            queued += try appendDeployEvent(record, deployID: id, deployNumber: nil)
+            return .updated(deployID: id, eventID: record.eventID)
+        }
+        guard insert.count == 1 else { throw .corrupt("a deploy insert returned no id") }
+        let id = insert.int(0, 0)
+        var stored = number
+        if stored.isEmpty {
+            // A new dedup id: its number is taken now that the deploy is known to be new.
+            stored = try nextDeployNumber(key)
+            try db.query("UPDATE deploys SET deploy_number = $1 WHERE id = $2", [.text(stored), .int(id)])
+        }
+        queued += try appendDeployEvent(record, deployID: id, deployNumber: stored)
+        if record.serviceName == nil { queued += try suggest(record) }
+        return .created(deployID: id, deployNumber: stored, eventID: record.eventID)
+    }
+
+    /// The service's next generated number; its counter row stays locked until the batch
+    /// commits, so replicas numbering the same service take turns.
+    private func nextDeployNumber(_ service: String) throws(StoreError) -> String {
+        let rows = try db.query("""
+            INSERT INTO deploy_counters (service, last_number) VALUES ($1, 1)
+            ON CONFLICT (service) DO UPDATE SET last_number = deploy_counters.last_number + 1 RETURNING last_number
+            """, [.text(service)])
+        return rows.text(0, 0)
+    }
+
+    /// `deployNumber`: the number a new deploy was given; nil for a status update, whose
+    /// event carries the number as sent, if any.
+    private func appendDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> Int {
+        let number = deployNumber.map(JSON.string) ?? record.payload.raw["deploy_number"]
+        return try PostgresEventLog(db: db).append(id: record.eventID, type: record.payload.status.eventType, time: record.receivedAt,
+                                                   revision: record.revision,
+                                                   envelopeText: record.envelope(deployID: deployID, deployNumber: deployNumber),
+                                                   reactions: record.firings.resolve(id: deployID, deployNumber: number))
+    }
+
+    /// Counts a deploy of an undeclared service; the first one raises `service.suggested`.
+    private func suggest(_ record: DeployRecord) throws(StoreError) -> Int {
+        let p = record.payload
+        let rows = try db.query("""
+            INSERT INTO suggestions (service, endpoint, first_seen, last_seen, deploys, environments)
+            VALUES ($1, $2, $3, $3, 1, $4)
+            ON CONFLICT (service) DO UPDATE SET last_seen = excluded.last_seen, deploys = suggestions.deploys + 1,
+                environments = CASE WHEN $5::text IS NULL OR suggestions.environments::jsonb ? $5::text THEN suggestions.environments
+                                    ELSE (suggestions.environments::jsonb || to_jsonb($5::text))::text END
+            RETURNING xmax = 0
+            """, [.text(p.service), .text(record.endpoint), .text(record.receivedAt),
+                  .text(JSON.array(p.environment.map { [JSON.string($0)] } ?? []).compactText), p.environment.map(PGValue.text) ?? .null])
+        guard rows.count == 1, rows.text(0, 0) == "t", let (event, firings) = record.suggestion else { return 0 }
+        return try PostgresEventLog(db: db).append(id: event.id, type: event.type, time: event.time, revision: record.revision,
+                                                   envelopeText: StoredEnvelope.text(of: event), reactions: firings.reactions)
+    }
+
+    // MARK: Webhook events
+
+    public func record(received batch: [ReceivedEvent], forgetBefore: Int) throws(StoreError) -> [ReceivedOutcome] {
+        var queued = 0
+        let outcomes = try db.retryingTransaction { () throws(StoreError) -> [ReceivedOutcome] in
+            queued = 0
+            try db.query("DELETE FROM webhook_seen WHERE seen_at < $1", [.int(forgetBefore)])
+            var outcomes: [ReceivedOutcome] = []
+            for record in batch {
+                if let messageID = record.messageID, let endpoint = record.endpoint {
+                    let claimed = try db.query("""
+                        INSERT INTO webhook_seen (endpoint, message_id, event_id, seen_at) VALUES ($1, $2, $3, $4)
+                        ON CONFLICT (endpoint, message_id) DO NOTHING RETURNING event_id
+                        """, [.text(endpoint), .text(messageID), .text(record.event.id), .int(record.receivedAtSeconds)])
+                    if claimed.count == 0 {
+                        let seen = try db.query("SELECT event_id FROM webhook_seen WHERE endpoint = $1 AND message_id = $2",
+                                                [.text(endpoint), .text(messageID)])
+                        outcomes.append(.replay(eventID: seen.count > 0 ? seen.text(0, 0) : ""))
+                        continue
+                    }
+                }
+                let reactions = try PostgresEventLog(db: db).append(id: record.event.id, type: record.event.type, time: record.event.time,
+                                                                    revision: record.revision, envelopeText: StoredEnvelope.text(of: record.event),
+                                                                    reactions: record.firings.reactions)
+                queued += reactions
+                outcomes.append(.stored(eventID: record.event.id, reactions: reactions))
+            }
+            return outcomes
+        }
+        enqueued += queued
+        return outcomes
+    }
+
+    // MARK: Reading
+
+    private static let columns = """
+        d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
+        d.received_at, d.updated_at, d.payload, e.envelope, d.event_id
+        """
+
+    public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
+        var conditions: [String] = []
+        var values: [PGValue] = []
+        if query.services.count == 1, let service = query.services.first {
+            // Written exactly as the index is, so the planner can walk it.
+            values.append(.text(service))
+            conditions.append("coalesce(d.service_name, d.service) = $\(values.count)")
+        } else if !query.services.isEmpty {
+            values.append(.text(JSON.array(query.services.map(JSON.string)).compactText))
+            conditions.append("coalesce(d.service_name, d.service) IN (SELECT jsonb_array_elements_text($\(values.count)::jsonb))")
+        }
+        if let environment = query.environment {
+            values.append(.text(environment))
+            conditions.append("d.environment = $\(values.count)")
+        }
+        if let since = query.since {
+            values.append(.text(since))
+            conditions.append("d.received_at >= $\(values.count)")
+        }
+        values.append(.int(query.limit))
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let rows = try db.query("SELECT \(Self.columns) FROM deploys d LEFT JOIN events e ON e.id = d.event_id\(filter) ORDER BY d.id DESC LIMIT $\(values.count)",
+                                values)
+        return (0..<rows.count).map { r in
+            StoredDeploy(id: rows.int(r, 0), endpoint: rows.text(r, 1), service: rows.text(r, 2), serviceName: rows.optionalText(r, 3),
+                         environment: rows.optionalText(r, 4), status: rows.text(r, 5), deployNumber: rows.text(r, 6),
+                         dedupID: rows.optionalText(r, 7), deployedAt: rows.text(r, 8), receivedAt: rows.text(r, 9), updatedAt: rows.text(r, 10),
+                         payload: SQLiteDeployStore.payload(stored: rows.text(r, 11), envelope: rows.optionalText(r, 12)),
+                         eventID: rows.optionalText(r, 13))
+        }
+    }
+
+    public func suggestions() throws(StoreError) -> [Suggestion] {
+        let rows = try db.query("SELECT service, endpoint, first_seen, last_seen, deploys, environments FROM suggestions ORDER BY deploys DESC, service")
+        return (0..<rows.count).map { r in
+            Suggestion(service: rows.text(r, 0), endpoint: rows.text(r, 1), firstSeen: rows.text(r, 2), lastSeen: rows.text(r, 3),
+                       deploys: rows.int(r, 4),
+                       environments: ((try? JSONParser.value(rows.text(r, 5)))?.arrayValue ?? []).compactMap(\.stringValue))
+        }
+    }
+
+    public func events(type: String?, limit: Int) throws(StoreError) -> [JSON] {
+        let rows = type == nil
+            ? try db.query("SELECT envelope, id, type, time FROM events ORDER BY seq DESC LIMIT $1", [.int(limit)])
+            : try db.query("SELECT envelope, id, type, time FROM events WHERE type = $1 ORDER BY seq DESC LIMIT $2", [type.map(PGValue.text) ?? .null, .int(limit)])
+        return (0..<rows.count).compactMap { r in
+            StoredEnvelope.envelope(stored: rows.text(r, 0), id: rows.text(r, 1), type: rows.text(r, 2), time: rows.text(r, 3))
+        }
+    }
+
+    public func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)? {
+        let rows = try db.query("SELECT envelope, revision, type, time FROM events WHERE id = $1", [.text(id)])
+        guard rows.count > 0 else { return nil }
+        guard let envelope = StoredEnvelope.envelope(stored: rows.text(0, 0), id: id, type: rows.text(0, 2), time: rows.text(0, 3)) else {
+            throw .corrupt("event \(id) cannot be read")
+        }
+        return (envelope, rows.isNull(0, 1) ? nil : rows.int(0, 1))
+    }
+
+    public func pruneHorizon() throws(StoreError) -> PruneHorizon {
+        let rows = try db.query("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")
+        return PruneHorizon(before: Int64(rows.count > 0 ? rows.int(0, 0) : 0))
+    }
+}
