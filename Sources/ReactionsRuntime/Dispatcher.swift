@@ -93,6 +93,7 @@ final class Dispatcher: Sendable {
         var running: Set<String> = []
         var announcedWaiting = false
         var secretsCheckedAt: Int64 = 0
+        var claimsExtendedAt: Int64 = 0
         while true {
             let stopRequested = stopping.load(ordering: .acquiring)
             if stopRequested && running.isEmpty { break }
@@ -152,14 +153,20 @@ final class Dispatcher: Sendable {
                         metrics.deliveryAttempted(succeeded: outcome.attempt.succeeded, deadLettered: outcome.next.isDeadLetter)
                     }
                 }
-                if took > 0 || !done.isEmpty { continue }
+                // Claims of a shared store lapse unless extended: a third of the lease before.
                 let now = Timestamp.epochMilliseconds()
+                if let lease = store.claimLease, !running.isEmpty, now - claimsExtendedAt >= lease / 3 {
+                    claimsExtendedAt = now
+                    try store.extendClaims(running, now: now)
+                }
+                if took > 0 || !done.isEmpty { continue }
                 if !stopRequested && now - secretsCheckedAt >= Int64(options.pollMilliseconds) {
                     secretsCheckedAt = now
                     if try retryWhereSecretsResolve(store) > 0 { continue }
                 }
                 // Nothing to do right now: sleep until woken, the next retry, or the poll.
                 var wait = options.pollMilliseconds
+                if let lease = store.claimLease, !running.isEmpty { wait = min(wait, Int(lease / 3)) }
                 if !stopRequested, let next = try store.nextDue() {
                     let untilNext = Int(next - Timestamp.epochMilliseconds())
                     if untilNext > 0 { wait = min(wait, untilNext) }

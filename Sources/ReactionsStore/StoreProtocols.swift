@@ -34,7 +34,13 @@ public protocol DeployStore: AnyObject, Sendable {
 /// The outbox as the dispatcher and the `deliveries` command see it.
 public protocol DeliveryStore: AnyObject, Sendable {
     /// Deliveries whose attempt is due, oldest first, leaving out those already running.
+    /// A store several dispatchers share claims them for `claimLease`.
     func due(now: Int64, excluding running: Set<String>, limit: Int) throws(StoreError) -> [DueDelivery]
+    /// How long a claim made by `due` lasts unless extended (ms); nil when one dispatcher
+    /// holds the store alone and nothing is claimed.
+    var claimLease: Int64? { get }
+    /// Keeps the claims on attempts still running from lapsing.
+    func extendClaims(_ ids: Set<String>, now: Int64) throws(StoreError)
     /// When the next pending or retrying delivery is due (ms since the epoch), if any.
     func nextDue() throws(StoreError) -> Int64?
     /// Records attempts and moves their deliveries along, raising dead-letter events, in
@@ -56,6 +62,9 @@ public protocol DeliveryStore: AnyObject, Sendable {
 }
 
 extension DeliveryStore {
+    public var claimLease: Int64? { nil }
+    public func extendClaims(_ ids: Set<String>, now: Int64) throws(StoreError) {}
+
     /// Why no delivery `id` is found: removed by retention, or never recorded.
     public func missing(_ id: String) -> String {
         let horizon = try? pruneHorizon()

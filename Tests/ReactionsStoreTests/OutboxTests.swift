@@ -169,47 +169,6 @@ import ReactionsCore
         #expect(try db.integer("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'attempts' AND type = 'index'") == 0)
     }
 
-    @Test func redeliveryRequeuesWithAFreshBudgetAndKeepsTheID() throws {
-        let store = try SQLiteDeployStore(path: path)
-        _ = try store.record([try deploy(matcher: Probe().matcher(["a"]))])
-        let outbox = try SQLiteDeliveryStore(path: path)
-        let id = try #require(try outbox.deliveries(DeliveryQuery()).first?.id)
-        // Pending (or retrying): brought forward to now.
-        #expect(try outbox.redeliver(id: id, now: 7).nextAt == 7)
-        #expect(throws: RedeliverError.notFound("nope")) { try outbox.redeliver(id: "nope", now: 0) }
-        let failure = CloudEvent(id: EventID.make(), source: "/reactions/a", type: EventType.reactionFailed, time: Timestamp.now(), subject: "a", data: .null)
-        try outbox.record([AttemptOutcome(deliveryID: id, attempt: AttemptRecord(number: 1, startedAt: Timestamp.now(), milliseconds: 1, succeeded: false,
-                                                                              httpStatus: nil, exitStatus: 1, error: "exit status 1", response: ""),
-                                          next: .failed(failure, revision: 1, firings: .none))])
-        let requeued = try outbox.redeliver(id: id, now: 1234)
-        #expect(requeued.id == id && requeued.status == .pending && requeued.attempts == 1 && requeued.roundAttempts == 0 && requeued.nextAt == 1234)
-        #expect(try outbox.due(now: 1234, excluding: [], limit: 5).first?.attempts == 1)
-    }
-
-    @Test func aRetryWaitingForSecretsIsBroughtForwardWhenAsked() throws {
-        let store = try SQLiteDeployStore(path: path)
-        _ = try store.record([try deploy(matcher: Probe().matcher(["a", "b"]))])
-        let outbox = try SQLiteDeliveryStore(path: path)
-        let ids = try outbox.deliveries(DeliveryQuery()).sorted { $0.reaction < $1.reaction }.map(\.id)
-        let failed = AttemptRecord(number: 1, startedAt: Timestamp.now(), milliseconds: 0, succeeded: false, httpStatus: nil, exitStatus: nil,
-                                   error: "secret B, A is not available", response: "")
-        try outbox.record([AttemptOutcome(deliveryID: ids[0], attempt: failed, next: .retry(at: 9_000_000), missingSecrets: ["B", "A"]),
-                           AttemptOutcome(deliveryID: ids[1], attempt: failed, next: .retry(at: 9_000_000))])
-        #expect(try outbox.waitingForSecrets() == ["A,B"])
-        #expect(try outbox.retryNow(waitingFor: "A", now: 5) == 0)
-        #expect(try outbox.retryNow(waitingFor: "A,B", now: 5) == 1)
-        #expect(try outbox.delivery(id: ids[0])?.nextAt == 5 && outbox.delivery(id: ids[1])?.nextAt == 9_000_000)
-        #expect(try outbox.waitingForSecrets().isEmpty)
-        // The dispatcher asks every second: both read only the partial index, not the outbox.
-        let db = try SQLiteDatabase(path: path)
-        for sql in [SQLiteDeliveryStore.waitingSQL, SQLiteDeliveryStore.retryNowSQL] {
-            let plan = try db.prepare("EXPLAIN QUERY PLAN " + sql)
-            var steps: [String] = []
-            while try plan.step() { steps.append(plan.text(3)) }
-            #expect(steps.contains { $0.contains("INDEX deliveries_waiting_for") }, "\(steps)")
-        }
-    }
-
     /// A statement left in the middle of its rows kept a read snapshot open after COMMIT, so
     /// the connection's next write failed at once ("database is locked") whenever another
     /// connection had written in between. Seen as 500s to concurrent deploys once the

@@ -116,6 +116,45 @@ enum PostgresSchema {
             ('pruned.events', 0), ('pruned.deliveries', 0), ('pruned.attempts', 0), ('pruned.deploys', 0),
             ('pruned_before.events', 0), ('pruned_before.deploys', 0);
         """,
+        // 2: `/metrics` reads deliveries by status and the suggestions from counters, as
+        // SQLite's migration 10 does. One row per counter would be a hot row every replica's
+        // batch waits on, so each connection adds to one of eight shards of it (by backend
+        // pid) and a read sums the shards.
+        """
+        CREATE TABLE store_counts (
+            name        text NOT NULL,
+            shard       integer NOT NULL,
+            value       bigint NOT NULL,
+            PRIMARY KEY (name, shard)
+        );
+        INSERT INTO store_counts (name, shard, value) SELECT 'deliveries.' || status, 0, count(*) FROM deliveries GROUP BY status;
+        INSERT INTO store_counts (name, shard, value) SELECT 'suggestions', 0, count(*) FROM suggestions;
+        CREATE FUNCTION reactions_count(counter text, delta bigint) RETURNS void LANGUAGE sql AS $$
+            INSERT INTO store_counts (name, shard, value) VALUES (counter, pg_backend_pid() % 8, delta)
+            ON CONFLICT (name, shard) DO UPDATE SET value = store_counts.value + excluded.value
+        $$;
+        CREATE FUNCTION reactions_count_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                PERFORM reactions_count('deliveries.' || NEW.status, 1);
+            ELSIF TG_OP = 'DELETE' THEN
+                PERFORM reactions_count('deliveries.' || OLD.status, -1);
+            ELSIF OLD.status IS DISTINCT FROM NEW.status THEN
+                PERFORM reactions_count('deliveries.' || OLD.status, -1);
+                PERFORM reactions_count('deliveries.' || NEW.status, 1);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER deliveries_counted AFTER INSERT OR DELETE OR UPDATE OF status ON deliveries
+            FOR EACH ROW EXECUTE FUNCTION reactions_count_deliveries();
+        CREATE FUNCTION reactions_count_suggestions() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM reactions_count('suggestions', CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER suggestions_counted AFTER INSERT OR DELETE ON suggestions
+            FOR EACH ROW EXECUTE FUNCTION reactions_count_suggestions();
+        """,
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.

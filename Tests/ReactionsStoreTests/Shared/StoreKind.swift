@@ -48,6 +48,14 @@ struct FreshState: Sendable {
         }
     }
 
+    /// A new connection to the outbox; `lease`: how long PostgreSQL's claims last.
+    func deliveryStore(lease: Int64 = 30_000) throws -> any DeliveryStore {
+        switch kind {
+        case .sqlite: return try SQLiteDeliveryStore(path: location)
+        case .postgresql: return try PostgresDeliveryStore(uri: location, leaseMilliseconds: lease)
+        }
+    }
+
     /// The number one query written for both returns.
     func integer(_ sql: String) throws -> Int {
         switch kind {
