@@ -83,3 +83,10 @@ public protocol StorePruner: AnyObject {
     /// Returns all free space; returns the bytes given back.
     func giveSpaceBack(pagesPerStep: Int) throws(StoreError) -> Int
 }
+
+extension StorePruner {
+    /// All of it at once (`reactions state prune`, tests).
+    public func pruneAll(eventsBefore: Int64?, deploysBefore: Int64?, dryRun: Bool, batchSize: Int = 200) throws(StoreError) -> PruneCounts {
+        try prune(eventsBefore: eventsBefore, deploysBefore: deploysBefore, dryRun: dryRun, batchSize: batchSize, between: { true })
+    }
+}

@@ -56,6 +56,13 @@ struct FreshState: Sendable {
         }
     }
 
+    func pruner() throws -> any StorePruner {
+        switch kind {
+        case .sqlite: return try SQLitePruner(path: location)
+        case .postgresql: return try PostgresPruner(uri: location)
+        }
+    }
+
     /// The number one query written for both returns.
     func integer(_ sql: String) throws -> Int {
         switch kind {
