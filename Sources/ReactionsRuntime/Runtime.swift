@@ -37,8 +37,9 @@ public final class Runtime: Sendable {
     let log: RequestLog
     let writer: EventWriter
     let dispatcher: Dispatcher
-    /// Signs the short-lived tokens scripts get; drawn per process, never stored.
-    let tokens = ScopedToken()
+    /// Signs the short-lived tokens scripts get: drawn per process and never stored, unless
+    /// replicas share the store, which then holds one key for all of them.
+    let tokens: ScopedToken
     let adminTokens: AdminTokens
     private let current = Mutex(RouteTable.empty)
     /// Secrets the served revision needs that cannot be resolved yet; re-checked on every
@@ -60,6 +61,7 @@ public final class Runtime: Sendable {
         self.options = options
         adminTokens = AdminTokens(environment: options.environment)
         log = RequestLog(enabled: options.requestLogs)
+        tokens = ScopedToken(key: try options.store.scriptTokenKey())
         let writerStore = try options.store.deployStore(writer: true)
         var dispatchOptions = Dispatcher.Options()
         dispatchOptions.workers = max(1, options.deliveryWorkers)

@@ -23,6 +23,13 @@ public protocol StoreBackend: Sendable {
     func dispatchLockPath() -> String?
     /// Where script snapshots are written for the runner to execute.
     var scriptDirectory: String { get }
+    /// The key scripts' API tokens are signed with, when replicas must share one; nil: each
+    /// process draws its own and keeps it in memory.
+    func scriptTokenKey() throws(StoreError) -> [UInt8]?
+}
+
+extension StoreBackend {
+    public func scriptTokenKey() throws(StoreError) -> [UInt8]? { nil }
 }
 
 /// The state in one SQLite file (the default).

@@ -27,12 +27,14 @@ struct CLI {
     /// A scratch directory for one test: config, state and plan files live here.
     let directory: URL
 
-    init() throws {
+    /// `state`: a database URI; by default a file in the scratch directory.
+    init(state: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("reactions-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.state = state ?? directory.appendingPathComponent("state.db").path
     }
 
-    var state: String { directory.appendingPathComponent("state.db").path }
+    let state: String
     var config: String { directory.appendingPathComponent("config").path }
 
     func write(_ path: String, _ content: String) throws {

@@ -47,7 +47,7 @@ struct ServeCommand: Command {
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
         let env = terminal.environment
         let statePath = Paths.state(args, env)
-        var options = Runtime.Options(store: SQLiteBackend(path: statePath), environment: env)
+        var options = Runtime.Options(store: StateInput.backend(statePath), environment: env)
         options.secretsDirectory = Paths.secretsDirectory(args, env)
         options.requestLogs = !args.flag("no-request-log")
         options.retention = try RetentionInput.policy(args, env, command: "serve")

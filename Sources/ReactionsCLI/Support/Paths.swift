@@ -4,7 +4,7 @@ import ReactionsStore
 
 /// Where the config, the state and the secrets are, from flags or the environment.
 struct Paths {
-    static let stateOption = CommandSpec.Option(name: "state", value: "FILE", help: "The state store (default: $REACTIONS_STATE or ./.reactions/state.db).")
+    static let stateOption = CommandSpec.Option(name: "state", value: "STATE", help: "The state store: a file, or a postgresql:// URI (default: $REACTIONS_STATE or ./.reactions/state.db).")
     static let configOption = CommandSpec.Option(name: "config", value: "DIR", help: "The config directory or file (default: $REACTIONS_CONFIG or ./reactions).")
     static let secretsOption = CommandSpec.Option(name: "secrets-dir", value: "DIR", help: "Where secrets are files named after them (default: $REACTIONS_SECRETS_DIR).")
     static let noColorOption = CommandSpec.Option(name: "no-color", value: nil, help: "Never colour the output (NO_COLOR does the same).")
@@ -18,8 +18,10 @@ struct Paths {
     }
 
     /// A path as the user should read it in messages: absolute, without `.` segments.
+    /// A path made absolute, for messages and saved plans; a database URI without its password.
     static func absolute(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
+        if PostgresBackend.names(path) { return PostgresBackend(uri: path).displayName }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     static func secretsDirectory(_ args: Arguments, _ env: [String: String]) -> String? {

@@ -7,7 +7,7 @@ enum StateInput {
     /// The store a `--state` value names. The one place that tells stores apart: everything
     /// after it goes through the `ReactionsStore` protocols.
     static func backend(_ location: String) -> any StoreBackend {
-        SQLiteBackend(path: location)
+        PostgresBackend.names(location) ? PostgresBackend(uri: location) : SQLiteBackend(path: location)
     }
 
     /// For commands that write: creates the store if needed.

@@ -155,6 +155,13 @@ enum PostgresSchema {
         CREATE TRIGGER suggestions_counted AFTER INSERT OR DELETE ON suggestions
             FOR EACH ROW EXECUTE FUNCTION reactions_count_suggestions();
         """,
+        // 3: keys every replica must share (the one scripts' API tokens are signed with).
+        """
+        CREATE TABLE reactions_keys (
+            name        text PRIMARY KEY,
+            key         bytea NOT NULL
+        );
+        """,
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.
