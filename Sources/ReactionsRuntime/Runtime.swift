@@ -241,9 +241,11 @@ public final class Runtime: Sendable {
         self.server.withLock { $0 = server }
         noteReadiness()
         let poll = options.revisionPollMilliseconds
+        let signal = options.store.revisionSignal()
         let thread = Thread { [self] in
             while !self.stopping.load(ordering: .acquiring) {
-                Thread.sleep(forTimeInterval: Double(poll) / 1000)
+                // Woken by the store when it can tell (PostgreSQL's NOTIFY); polled either way.
+                if let signal { _ = signal.wait(milliseconds: poll) } else { Thread.sleep(forTimeInterval: Double(poll) / 1000) }
                 self.reload()
             }
         }

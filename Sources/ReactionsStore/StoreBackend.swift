@@ -26,10 +26,21 @@ public protocol StoreBackend: Sendable {
     /// The key scripts' API tokens are signed with, when replicas must share one; nil: each
     /// process draws its own and keeps it in memory.
     func scriptTokenKey() throws(StoreError) -> [UInt8]?
+    /// Tells `serve` at once when another process applies a revision; nil: it polls.
+    func revisionSignal() -> (any RevisionSignal)?
+    /// This store's end of `state copy`.
+    func copySide() throws(StoreError) -> any StateCopySide
 }
 
 extension StoreBackend {
     public func scriptTokenKey() throws(StoreError) -> [UInt8]? { nil }
+    public func revisionSignal() -> (any RevisionSignal)? { nil }
+}
+
+/// A wake-up for `serve`'s revision watch, which polls the head between wake-ups anyway.
+public protocol RevisionSignal: AnyObject, Sendable {
+    /// Waits up to `milliseconds`; true when a revision may have been applied meanwhile.
+    func wait(milliseconds: Int) -> Bool
 }
 
 /// The state in one SQLite file (the default).
@@ -67,4 +78,6 @@ public struct SQLiteBackend: StoreBackend {
     public func dispatchLockPath() -> String? { path + ".dispatch.lock" }
 
     public var scriptDirectory: String { path + ".scripts" }
+
+    public func copySide() throws(StoreError) -> any StateCopySide { try SQLiteStateCopy(path: path) }
 }

@@ -11,7 +11,8 @@ struct StateCommand: Command {
                 "state prune --older-than DURATION [--deploys] [--dry-run] [--state FILE] [--format text|json]",
                 "state backup FILE [--state FILE]",
                 "state verify FILE [--format text|json]",
-                "state vacuum [--state FILE]"],
+                "state vacuum [--state FILE]",
+                "state copy --from STATE --to STATE"],
         options: [Paths.stateOption, StateInput.serverOption,
                   .init(name: "format", value: "FORMAT", help: "text (default) or json.", allowed: ["text", "json"]),
                   .init(name: "limit", value: "N", help: "history: show at most N revisions."),
@@ -19,6 +20,8 @@ struct StateCommand: Command {
                   .init(name: "older-than", value: "DURATION", help: "prune: remove what was received longer ago than this (30d, 12h)."),
                   .init(name: "deploys", value: nil, help: "prune: deploys too (each service and environment keeps its latest)."),
                   .init(name: "dry-run", value: nil, help: "prune: count what would be removed, remove nothing."),
+                  .init(name: "from", value: "STATE", help: "copy: the state to copy (a file or a postgresql:// URI)."),
+                  .init(name: "to", value: "STATE", help: "copy: where to copy it; must be empty or not exist yet."),
                   Paths.noColorOption],
         discussion: """
         show prints a revision (default: the latest) and its resources; with --format json, the
@@ -44,6 +47,12 @@ struct StateCommand: Command {
         vacuum rewrites a state file created before retention gave space back, so that it
         does from then on; it holds the write lock while it runs (deploys wait), so run it
         when traffic is low.
+
+        copy moves a whole state (revisions and scripts, deploys and their numbers,
+        suggestions, events, deliveries and attempts, seen webhook ids) from a file to a
+        PostgreSQL database or back. It reads one consistent snapshot and writes in one
+        transaction, into an empty state only: stop serve (or let it run; what arrives after
+        the snapshot is not copied), copy, then point every serve at the new state.
         """,
         maxPositionals: 2)
 
@@ -51,10 +60,11 @@ struct StateCommand: Command {
         guard let sub = args.positionals.first else {
             throw CLIError.usage("state needs a subcommand: \(subcommands)", command: "state")
         }
-        guard ["show", "history", "rollback", "prune", "backup", "verify", "vacuum"].contains(sub) else {
+        guard ["show", "history", "rollback", "prune", "backup", "verify", "vacuum", "copy"].contains(sub) else {
             throw CLIError.usage("unknown subcommand \"\(sub)\"; use \(subcommands)", command: "state")
         }
         if sub == "verify" { return try verify(args, terminal) }
+        if sub == "copy" { return try copy(args, terminal) }
         if args.value("server") != nil && !["show", "history"].contains(sub) {
             throw CLIError.usage("\(sub) works on a local state file (--state)"
                 + (sub == "rollback" ? ": it needs the revision's scripts" : ""), command: "state")
@@ -79,7 +89,7 @@ struct StateCommand: Command {
         }
     }
 
-    static let subcommands = "show, history, rollback, prune, backup, verify or vacuum"
+    static let subcommands = "show, history, rollback, prune, backup, verify, vacuum or copy"
 
     static func revisionNumber(_ text: String?) throws(CLIError) -> Int? {
         guard let text else { return nil }

@@ -78,6 +78,28 @@ final class PGConnection {
         return try PGResult(checking: result, connection: connection, sql: sql)
     }
 
+    /// Waits up to `milliseconds` for a notification on a channel this connection LISTENs
+    /// to; returns whether one (or more) arrived.
+    func waitForNotification(milliseconds: Int) throws(StoreError) -> Bool {
+        guard let connection else { return false }
+        if drainNotifications() { return true }
+        var socket = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        guard poll(&socket, 1, Int32(max(0, milliseconds))) > 0 else { return false }
+        guard PQconsumeInput(connection) == 1 else {
+            throw .postgres(state: "08006", message: String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return drainNotifications()
+    }
+
+    private func drainNotifications() -> Bool {
+        var any = false
+        while let notification = PQnotifies(connection) {
+            PQfreemem(notification)
+            any = true
+        }
+        return any
+    }
+
     /// Several statements without parameters (migrations).
     func execute(_ sql: String) throws(StoreError) {
         _ = try PGResult(checking: PQexec(connection, sql), connection: connection, sql: sql)

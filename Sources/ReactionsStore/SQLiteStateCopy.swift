@@ -1,0 +1,78 @@
+import ReactionsCore
+
+/// The SQLite file's end of `state copy` (see `StateCopy`).
+final class SQLiteStateCopy: StateCopySide {
+    private let db: SQLiteDatabase
+
+    init(path: String) throws(StoreError) {
+        db = try SQLiteDatabase(path: path)
+        try StoreSchema.migrate(db)
+    }
+
+    func read(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        // A deferred transaction that only reads holds one snapshot of the WAL throughout.
+        try db.transaction(immediate: false, body)
+    }
+
+    func rows(of table: StateCopy.Table, batchSize: Int, _ each: ([[StoreValue]]) throws(StoreError) -> Void) throws(StoreError) {
+        let order = table.order == "insertion" ? "rowid" : table.order
+        let s = try db.prepare("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)")
+        defer { s.reset() }
+        var batch: [[StoreValue]] = []
+        batch.reserveCapacity(batchSize)
+        while try s.step() {
+            batch.append(table.columns.indices.map { i in
+                switch s.value(Int32(i)) {
+                case .null: return .null
+                case .int(let v): return .int(v)
+                case .text(let t): return .text(t)
+                case .blob(let b): return .bytes(b)
+                }
+            })
+            if batch.count == batchSize {
+                try each(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { try each(batch) }
+    }
+
+    func counters() throws(StoreError) -> [(name: String, value: Int)] {
+        let s = try db.prepare("SELECT name, value FROM store_counters WHERE name LIKE 'pruned%' ORDER BY name")
+        var out: [(name: String, value: Int)] = []
+        while try s.step() { out.append((s.text(0), s.int(1))) }
+        return out
+    }
+
+    func isEmpty() throws(StoreError) -> Bool {
+        try db.integer("SELECT (SELECT count(*) FROM revisions) + (SELECT count(*) FROM deploys) + (SELECT count(*) FROM events)") == 0
+    }
+
+    func write(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        try db.transaction(body)
+    }
+
+    func insert(_ rows: [[StoreValue]], into table: StateCopy.Table) throws(StoreError) {
+        let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
+        let insert = try db.prepare("INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(placeholders))")
+        for row in rows {
+            try insert.bind(zip(table.columns, row).map { column, value -> SQLiteValue in
+                switch value {
+                case .null: return .null
+                case .int(let v): return .int(v)
+                case .bytes(let b): return .blob(b)
+                // PostgreSQL sends every value as text: SQLite's column affinity turns
+                // numbers back into integers; booleans and bytes need saying.
+                case .text(let t) where table.booleans.contains(column): return .int(t == "t" || t == "true" || t == "1" ? 1 : 0)
+                case .text(let t) where table.bytes.contains(column): return Hex.decode(String(t.dropFirst(2))).map(SQLiteValue.blob) ?? .text(t)
+                case .text(let t): return .text(t)
+                }
+            }).run()
+        }
+    }
+
+    func setCounters(_ counters: [(name: String, value: Int)]) throws(StoreError) {
+        let update = try db.prepare("UPDATE store_counters SET value = ? WHERE name = ?")
+        for (name, value) in counters { try update.bind(.int(value), .text(name)).run() }
+    }
+}
