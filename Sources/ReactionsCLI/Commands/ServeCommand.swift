@@ -69,11 +69,20 @@ struct ServeCommand: Command {
         do { try runtime.bind() } catch { throw CLIError(message: error.description) }
         if let config = args.value("config") {
             let store = try StateInput.open(statePath)
-            let head = try StateInput.head(store)
-            let plan = try PlanBuilder.plan(configPath: config, state: head, args: args, terminal: terminal)
-            if plan.hasChanges {
-                terminal.error(PlanTextView(terminal: Terminal(environment: ["NO_COLOR": "1"], noColorFlag: true)).render(plan), terminatorFree: true)
-                _ = try ApplyCommand.commit(plan, store: store, source: "serve --config", terminal: terminal, quiet: true)
+            // Replicas started together with one config race to apply it: the losers find
+            // the state moved (stale), plan again against it, and find nothing left to do.
+            for attempt in 1...5 {
+                let head = try StateInput.head(store)
+                let plan = try PlanBuilder.plan(configPath: config, state: head, args: args, terminal: terminal)
+                guard plan.hasChanges else { break }
+                do {
+                    _ = try ApplyCommand.commit(plan, store: store, source: "serve --config", terminal: terminal, quiet: true)
+                    terminal.error(PlanTextView(terminal: Terminal(environment: ["NO_COLOR": "1"], noColorFlag: true)).render(plan), terminatorFree: true)
+                    break
+                } catch {
+                    let moved = (try? StateInput.head(store))?.info.number != head?.info.number
+                    if !moved || attempt == 5 { throw error }
+                }
             }
         }
         do {

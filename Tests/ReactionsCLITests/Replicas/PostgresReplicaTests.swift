@@ -135,6 +135,23 @@ import TestSupport
         #expect(stale.code == 1 && stale.stderr.contains("stale"), "\(stale)")
     }
 
+    /// Replicas started at once with the same --config: one applies it, the others find it
+    /// applied, and all of them serve.
+    @Test func replicasStartedTogetherWithOneConfigApplyItOnce() async throws {
+        guard let database = try database() else { return }
+        let cli = try CLI(state: database)
+        try cli.writeConfig(Self.config("http://127.0.0.1:1"))
+        let replicas = try await withThrowingTaskGroup(of: ServeProcess.self) { group in
+            for _ in 0..<3 { group.addTask { try ServeProcess(cli, arguments: ["--config", cli.config]) } }
+            var all: [ServeProcess] = []
+            for try await replica in group { all.append(replica) }
+            return all
+        }
+        defer { for r in replicas { _ = r.stop() } }
+        for replica in replicas { #expect(try await eventually { try await served(replica) == 1 }, "\(replica.log)") }
+        #expect((try json(cli, ["state", "history"]).arrayValue ?? []).count == 1)
+    }
+
     /// kill -9 of one replica while both take deploys: every deploy acknowledged is recorded,
     /// and the other replica keeps serving.
     @Test func aReplicaKilledUnderLoadLosesNothingAcknowledged() async throws {
