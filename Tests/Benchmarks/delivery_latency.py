@@ -6,6 +6,11 @@ moment its rendered request reached the receiver.
 
     swift build -c release
     python3 Tests/Benchmarks/delivery_latency.py --rates 100,1000 --seconds 10
+    python3 Tests/Benchmarks/delivery_latency.py --postgres --replicas 2    # issue 13
+
+With --postgres the state is a database in a throwaway cluster (see pgcluster.py), and
+--replicas N serves share it, the senders' connections spread over them; each event is
+delivered once, by whichever replica claims it.
 
 Prints one line per rate: sent, delivered, p50/p90/p99/max in ms, and the server's RSS.
 """
@@ -26,6 +31,7 @@ class Receiver:
 
     def __init__(self):
         self.arrivals = {}
+        self.duplicates = 0
 
     async def handle(self, reader, writer):
         try:
@@ -39,6 +45,8 @@ class Receiver:
                 now = time.monotonic()
                 try:
                     seq = int(json.loads(body)["seq"].split("-")[1])
+                    if seq in self.arrivals:
+                        self.duplicates += 1
                     self.arrivals.setdefault(seq, now)
                 except Exception:
                     pass
@@ -91,7 +99,7 @@ async def sender(port, queue, sent, acked):
     writer.close()
 
 
-async def run_rate(binary, rate, seconds, connections, offset):
+async def run_rate(binary, rate, seconds, connections, offset, cluster=None, replicas=1):
     receiver = Receiver()
     server = await asyncio.start_server(receiver.handle, "127.0.0.1", 0)
     receiver_port = server.sockets[0].getsockname()[1]
@@ -99,19 +107,24 @@ async def run_rate(binary, rate, seconds, connections, offset):
     os.makedirs(os.path.join(work, "config"))
     with open(os.path.join(work, "config", "bench.json"), "w") as f:
         json.dump(config(receiver_port), f)
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--config", os.path.join(work, "config"), "--state", os.path.join(work, "state.db"),
-                             "--listen", f"127.0.0.1:{port}", "--no-request-log"],
-                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "serve.log"), "w"))
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            await asyncio.sleep(0.05)
+    state = cluster.database() if cluster else os.path.join(work, "state.db")
+    procs, ports = [], []
+    for n in range(replicas):
+        port = free_port()
+        procs.append(subprocess.Popen([binary, "serve", "--config", os.path.join(work, "config"), "--state", state,
+                                       "--listen", f"127.0.0.1:{port}", "--no-request-log"],
+                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"serve-{n}.log"), "w")))
+        ports.append(port)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
     queue = asyncio.Queue()
     sent, acked = {}, {}
-    tasks = [asyncio.create_task(sender(port, queue, sent, acked)) for _ in range(connections)]
+    tasks = [asyncio.create_task(sender(ports[i % replicas], queue, sent, acked)) for i in range(connections)]
     total = int(rate * seconds)
     start = time.monotonic() + 0.2
     for i in range(total):
@@ -127,15 +140,16 @@ async def run_rate(binary, rate, seconds, connections, offset):
     while len(receiver.arrivals) < total and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     rss = 0
-    try:
-        with open(f"/proc/{proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    rss = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    for proc in procs:
+        try:
+            with open(f"/proc/{proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        rss = max(rss, int(line.split()[1]) / 1024)
+        except OSError:
+            pass
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
     server.close()
     latencies = sorted((receiver.arrivals[s] - sent[s]) * 1000 for s in sent if s in receiver.arrivals)
     acks = sorted((acked[s] - sent[s]) * 1000 for s in acked)
@@ -144,9 +158,10 @@ async def run_rate(binary, rate, seconds, connections, offset):
     def pct(p, values=latencies):
         return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
-    print(f"rate {rate}/s  sent {len(sent)}  delivered {len(latencies)}  p50 {pct(0.50):.2f} ms  p90 {pct(0.90):.2f} ms  "
+    duplicates = receiver.duplicates
+    print(f"{'postgresql' if cluster else 'sqlite'} x{replicas}  rate {rate}/s  sent {len(sent)}  delivered {len(latencies)}  p50 {pct(0.50):.2f} ms  p90 {pct(0.90):.2f} ms  "
           f"p99 {pct(0.99):.2f} ms  max {latencies[-1] if latencies else float('nan'):.2f} ms  server peak RSS {rss:.0f} MB  "
-          f"(202 answered: p50 {pct(0.5, acks):.2f} ms, p99 {pct(0.99, acks):.2f} ms)", flush=True)
+          f"(202 answered: p50 {pct(0.5, acks):.2f} ms, p99 {pct(0.99, acks):.2f} ms)  delivered twice {duplicates}", flush=True)
 
 
 def main():
@@ -155,9 +170,16 @@ def main():
     parser.add_argument("--rates", default="100,1000")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--postgres", action="store_true", help="a PostgreSQL state (a throwaway cluster)")
+    parser.add_argument("--replicas", type=int, default=1)
     args = parser.parse_args()
+    cluster = None
+    if args.postgres:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from pgcluster import Cluster
+        cluster = Cluster()
     for n, rate in enumerate(int(r) for r in args.rates.split(",")):
-        asyncio.run(run_rate(args.binary, rate, args.seconds, args.connections, n * 10_000_000))
+        asyncio.run(run_rate(args.binary, rate, args.seconds, args.connections, n * 10_000_000, cluster, args.replicas))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,11 @@ public struct PostgresBackend: StoreBackend {
 
     public func stateStore() throws(StoreError) -> any StateStore { try PostgresStateStore(uri: uri) }
     public func deployStore(writer: Bool) throws(StoreError) -> any DeployStore { try PostgresDeployStore(uri: uri) }
-    public func deliveryStore(dispatcher: Bool) throws(StoreError) -> any DeliveryStore { try PostgresDeliveryStore(uri: uri) }
+    public func deliveryStore(dispatcher: Bool) throws(StoreError) -> any DeliveryStore {
+        let store = try PostgresDeliveryStore(uri: uri)
+        if dispatcher { try store.relaxAttemptDurability() }
+        return store
+    }
     public func pruner() throws(StoreError) -> any StorePruner { try PostgresPruner(uri: uri) }
     public func startUpkeep() throws(StoreError) -> @Sendable () -> Void { {} }
     public func dispatchLockPath() -> String? { nil }

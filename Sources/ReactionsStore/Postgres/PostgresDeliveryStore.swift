@@ -72,39 +72,61 @@ public final class PostgresDeliveryStore: DeliveryStore, @unchecked Sendable {
         return rows.count > 0 && !rows.isNull(0, 0) ? Int64(rows.int(0, 0)) : nil
     }
 
+    /// For the dispatcher's connection, as SQLite's `relaxAttemptDurability`: claims and
+    /// attempt records commit without waiting for their WAL flush. A crash of the database
+    /// server can lose the last of them, and those deliveries are attempted again, which
+    /// at-least-once allows; deliveries themselves are written with their event, durably.
+    public func relaxAttemptDurability() throws(StoreError) {
+        try db.execute("SET synchronous_commit = off")
+    }
+
+    /// Records attempts in three statements however many finished (attempts, deliveries,
+    /// then any dead letters' events), in one transaction.
     public func record(_ outcomes: [AttemptOutcome]) throws(StoreError) {
-        try db.retryingTransaction { () throws(StoreError) in
-            let now = Timestamp.now()
-            for outcome in outcomes {
-                let a = outcome.attempt
-                // An attempt recorded twice (a lease lapsed and another replica tried too)
-                // keeps the later record, as SQLite's INSERT OR REPLACE does.
-                try db.query("""
-                    INSERT INTO attempts (delivery_id, number, started_at, milliseconds, succeeded, http_status, exit_status, error, response)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                    ON CONFLICT (delivery_id, number) DO UPDATE SET started_at = excluded.started_at, milliseconds = excluded.milliseconds,
-                        succeeded = excluded.succeeded, http_status = excluded.http_status, exit_status = excluded.exit_status,
-                        error = excluded.error, response = excluded.response
-                    """, [.text(outcome.deliveryID), .int(a.number), .text(a.startedAt), .int(a.milliseconds), .text(a.succeeded ? "true" : "false"),
-                          a.httpStatus.map(PGValue.int) ?? .null, a.exitStatus.map(PGValue.int) ?? .null,
-                          a.error.map(PGValue.text) ?? .null, .text(a.response)])
-                let status: DeliveryStatus
-                var nextAt: Int64 = 0
-                switch outcome.next {
-                case .delivered: status = .delivered
-                case .retry(let at): status = .retrying; nextAt = at
-                case .failed(let event, let revision, let firings):
-                    status = .failed
-                    try PostgresEventLog(db: db).append(id: event.id, type: event.type, time: event.time, revision: revision,
-                                                        envelopeText: StoredEnvelope.text(of: event), reactions: firings.reactions)
-                }
-                let waiting = status == .retrying && !outcome.missingSecrets.isEmpty
-                    ? PGValue.text(outcome.missingSecrets.sorted().joined(separator: ",")) : .null
-                try db.query("""
-                    UPDATE deliveries SET status = $1, attempts = attempts + 1, round_attempts = round_attempts + 1, next_at = $2,
-                    updated_at = $3, last_error = $4, waiting_for = $5 WHERE id = $6
-                    """, [.text(status.rawValue), .int(Int(nextAt)), .text(now), a.error.map(PGValue.text) ?? .null, waiting, .text(outcome.deliveryID)])
+        guard !outcomes.isEmpty else { return }
+        let now = Timestamp.now()
+        var attempts: [JSON] = [], moves: [JSON] = [], deadLetters: [PostgresEventLog.Row] = []
+        for outcome in outcomes {
+            let a = outcome.attempt
+            attempts.append(.object([
+                .init("delivery_id", .string(outcome.deliveryID)), .init("number", .int(a.number)), .init("started_at", .string(a.startedAt)),
+                .init("milliseconds", .int(a.milliseconds)), .init("succeeded", .bool(a.succeeded)),
+                .init("http_status", a.httpStatus.map(JSON.int) ?? .null), .init("exit_status", a.exitStatus.map(JSON.int) ?? .null),
+                .init("error", a.error.map(JSON.string) ?? .null), .init("response", .string(a.response)),
+            ]))
+            let status: DeliveryStatus
+            var nextAt: Int64 = 0
+            switch outcome.next {
+            case .delivered: status = .delivered
+            case .retry(let at): status = .retrying; nextAt = at
+            case .failed(let event, let revision, let firings):
+                status = .failed
+                deadLetters.append(.init(id: event.id, type: event.type, time: event.time, revision: revision,
+                                         envelopeText: StoredEnvelope.text(of: event), reactions: firings.reactions))
             }
+            let waiting = status == .retrying && !outcome.missingSecrets.isEmpty ? JSON.string(outcome.missingSecrets.sorted().joined(separator: ",")) : .null
+            moves.append(.object([.init("id", .string(outcome.deliveryID)), .init("status", .string(status.rawValue)),
+                                  .init("next_at", .int(Int(nextAt))), .init("last_error", a.error.map(JSON.string) ?? .null),
+                                  .init("waiting_for", waiting)]))
+        }
+        try db.retryingTransaction { () throws(StoreError) in
+            // An attempt recorded twice (a lease lapsed and another replica tried too)
+            // keeps the later record, as SQLite's INSERT OR REPLACE does.
+            try db.query("""
+                INSERT INTO attempts (delivery_id, number, started_at, milliseconds, succeeded, http_status, exit_status, error, response)
+                SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(delivery_id text, number integer, started_at text, milliseconds integer,
+                     succeeded boolean, http_status integer, exit_status integer, error text, response text)
+                ON CONFLICT (delivery_id, number) DO UPDATE SET started_at = excluded.started_at, milliseconds = excluded.milliseconds,
+                    succeeded = excluded.succeeded, http_status = excluded.http_status, exit_status = excluded.exit_status,
+                    error = excluded.error, response = excluded.response
+                """, [.text(JSON.array(attempts).compactText)])
+            try db.query("""
+                UPDATE deliveries d SET status = x.status, attempts = d.attempts + 1, round_attempts = d.round_attempts + 1, next_at = x.next_at,
+                    updated_at = $2, last_error = x.last_error, waiting_for = x.waiting_for
+                FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text, next_at bigint, last_error text, waiting_for text)
+                WHERE d.id = x.id
+                """, [.text(JSON.array(moves).compactText), .text(now)])
+            try PostgresEventLog(db: db).append(deadLetters)
         }
     }
 

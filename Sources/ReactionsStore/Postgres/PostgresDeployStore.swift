@@ -10,7 +10,7 @@ import ReactionsCore
 /// batches can still wait on each other's rows in opposite orders; PostgreSQL then aborts
 /// one, and it is run again whole (`PGConnection.retryingTransaction`).
 public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
-    private let db: PGConnection
+    let db: PGConnection
     private var enqueued = 0
 
     public init(uri: String) throws(StoreError) {
@@ -24,6 +24,7 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
         var queued = 0
         let outcomes = try db.retryingTransaction { () throws(StoreError) -> [DeployOutcome] in
             queued = 0
+            if let outcomes = try recordAsOneBatch(batch, queued: &queued) { return outcomes }
             var outcomes: [DeployOutcome] = []
             outcomes.reserveCapacity(batch.count)
             for record in batch { outcomes.append(try recordOne(record, queued: &queued)) }
@@ -105,7 +106,7 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
     }
 
     /// Counts a deploy of an undeclared service; the first one raises `service.suggested`.
-    private func suggest(_ record: DeployRecord) throws(StoreError) -> Int {
+    func suggest(_ record: DeployRecord) throws(StoreError) -> Int {
         let p = record.payload
         let rows = try db.query("""
             INSERT INTO suggestions (service, endpoint, first_seen, last_seen, deploys, environments)
