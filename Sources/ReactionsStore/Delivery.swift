@@ -120,6 +120,21 @@ public struct AttemptOutcome: Sendable {
         self.next = next
         self.missingSecrets = missingSecrets
     }
+
+    /// The delivery's status after this attempt, and when it is due next (0: never).
+    var resulting: (status: DeliveryStatus, nextAt: Int64) {
+        switch next {
+        case .delivered: return (.delivered, 0)
+        case .retry(let at): return (.retrying, at)
+        case .failed: return (.failed, 0)
+        }
+    }
+
+    /// For a retry that waits only for secrets: their names, comma-separated (`waiting_for`).
+    var waitingFor: String? {
+        guard case .retry = next, !missingSecrets.isEmpty else { return nil }
+        return missingSecrets.sorted().joined(separator: ",")
+    }
 }
 
 public struct DeliveryQuery: Sendable {

@@ -84,19 +84,12 @@ public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
                 try insertAttempt.bind(.text(outcome.deliveryID), .int(a.number), .text(a.startedAt), .int(a.milliseconds), .int(a.succeeded ? 1 : 0),
                                        a.httpStatus.map(SQLiteValue.int) ?? .null, a.exitStatus.map(SQLiteValue.int) ?? .null,
                                        a.error.map(SQLiteValue.text) ?? .null, .text(a.response)).run()
-                let status: DeliveryStatus
-                var nextAt: Int64 = 0
-                switch outcome.next {
-                case .delivered: status = .delivered
-                case .retry(let at): status = .retrying; nextAt = at
-                case .failed(let event, let revision, let firings):
-                    status = .failed
+                if case .failed(let event, let revision, let firings) = outcome.next {
                     try events.append(event, revision: revision, reactions: firings.reactions)
                 }
-                let waiting = status == .retrying && !outcome.missingSecrets.isEmpty
-                    ? SQLiteValue.text(outcome.missingSecrets.sorted().joined(separator: ",")) : .null
+                let (status, nextAt) = outcome.resulting
                 try updateDelivery.bind(.text(status.rawValue), .int(Int(nextAt)), .text(now), a.error.map(SQLiteValue.text) ?? .null,
-                                        waiting, .text(outcome.deliveryID)).run()
+                                        outcome.waitingFor.map(SQLiteValue.text) ?? .null, .text(outcome.deliveryID)).run()
             }
         }
     }

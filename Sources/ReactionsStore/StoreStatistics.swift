@@ -12,26 +12,28 @@ public struct StoreStatistics: Sendable, Equatable {
     public var incrementalVacuum = false
 
     public init() {}
+
+    /// Takes in one of the store's counters, by its name in `store_counters`.
+    mutating func count(_ name: String, _ value: Int) {
+        if name.hasPrefix("deliveries."), let status = DeliveryStatus(rawValue: String(name.dropFirst("deliveries.".count))) {
+            deliveries[status] = value
+        }
+        switch name {
+        case "suggestions": suggestions = value
+        case "pruned.events": pruned.events = value
+        case "pruned.deliveries": pruned.deliveries = value
+        case "pruned.attempts": pruned.attempts = value
+        case "pruned.deploys": pruned.deploys = value
+        default: break
+        }
+    }
 }
 
 extension SQLiteDatabase {
     func statistics() throws(StoreError) -> StoreStatistics {
         var out = StoreStatistics()
         let s = try prepare("SELECT name, value FROM store_counters")
-        while try s.step() {
-            let name = s.text(0), value = s.int(1)
-            if name.hasPrefix("deliveries."), let status = DeliveryStatus(rawValue: String(name.dropFirst("deliveries.".count))) {
-                out.deliveries[status] = value
-            }
-            switch name {
-            case "suggestions": out.suggestions = value
-            case "pruned.events": out.pruned.events = value
-            case "pruned.deliveries": out.pruned.deliveries = value
-            case "pruned.attempts": out.pruned.attempts = value
-            case "pruned.deploys": out.pruned.deploys = value
-            default: break
-            }
-        }
+        while try s.step() { out.count(s.text(0), s.int(1)) }
         let pageSize = try integer("PRAGMA page_size")
         out.fileBytes = try integer("PRAGMA page_count") * pageSize
         out.freeBytes = try integer("PRAGMA freelist_count") * pageSize

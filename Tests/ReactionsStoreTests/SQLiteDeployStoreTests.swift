@@ -8,16 +8,9 @@ import ReactionsCore
 
     func record(_ service: String, matched: String? = nil, dedup: String? = nil, status: String = "succeeded",
                 number: String? = nil, environment: String? = "Production") throws -> DeployRecord {
-        var body: [String: JSON] = ["service": .string(service), "description": .string("d"), "deployed_at": .string("2019-02-01 13:28:33"),
-                                    "deployer": .object(["name": .string("M")]), "status": .string(status)]
-        if let dedup { body["dedup_id"] = .string(dedup) }
-        if let number { body["deploy_number"] = .string(number) }
-        if let environment { body["environment"] = .string(environment) }
-        let payload = try DeployPayload.parse(Array(JSON.sortedObject(body).compactText.utf8)).get()
-        return DeployRecord(endpoint: "ci", payload: payload, serviceName: matched, receivedAt: Timestamp.now(), revision: 1)
+        try DeployStoreContractTests.record(service, matched: matched, dedup: dedup, status: status, number: number, environment: environment)
     }
 
-    /// Migration 8 brings counters of existing stores past the numbers already sent.
     @Test func migrationEightMovesCountersPastStoredNumbers() throws {
         let store = try SQLiteDeployStore(path: path)
         _ = try store.record([try record("cart", matched: "cart"), try record("cart", matched: "cart", number: "19"),

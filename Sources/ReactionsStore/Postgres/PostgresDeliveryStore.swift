@@ -94,20 +94,14 @@ public final class PostgresDeliveryStore: DeliveryStore, @unchecked Sendable {
                 .init("http_status", a.httpStatus.map(JSON.int) ?? .null), .init("exit_status", a.exitStatus.map(JSON.int) ?? .null),
                 .init("error", a.error.map(JSON.string) ?? .null), .init("response", .string(a.response)),
             ]))
-            let status: DeliveryStatus
-            var nextAt: Int64 = 0
-            switch outcome.next {
-            case .delivered: status = .delivered
-            case .retry(let at): status = .retrying; nextAt = at
-            case .failed(let event, let revision, let firings):
-                status = .failed
+            if case .failed(let event, let revision, let firings) = outcome.next {
                 deadLetters.append(.init(id: event.id, type: event.type, time: event.time, revision: revision,
                                          envelopeText: StoredEnvelope.text(of: event), reactions: firings.reactions))
             }
-            let waiting = status == .retrying && !outcome.missingSecrets.isEmpty ? JSON.string(outcome.missingSecrets.sorted().joined(separator: ",")) : .null
+            let (status, nextAt) = outcome.resulting
             moves.append(.object([.init("id", .string(outcome.deliveryID)), .init("status", .string(status.rawValue)),
                                   .init("next_at", .int(Int(nextAt))), .init("last_error", a.error.map(JSON.string) ?? .null),
-                                  .init("waiting_for", waiting)]))
+                                  .init("waiting_for", outcome.waitingFor.map(JSON.string) ?? .null)]))
         }
         try db.retryingTransaction { () throws(StoreError) in
             // An attempt recorded twice (a lease lapsed and another replica tried too)
@@ -207,19 +201,7 @@ public final class PostgresDeliveryStore: DeliveryStore, @unchecked Sendable {
             UNION ALL SELECT 'bytes', pg_database_size(current_database())
             """)
         for r in 0..<counts.count {
-            let name = counts.text(r, 0), value = counts.int(r, 1)
-            if name.hasPrefix("deliveries."), let status = DeliveryStatus(rawValue: String(name.dropFirst("deliveries.".count))) {
-                out.deliveries[status] = value
-            }
-            switch name {
-            case "suggestions": out.suggestions = value
-            case "pruned.events": out.pruned.events = value
-            case "pruned.deliveries": out.pruned.deliveries = value
-            case "pruned.attempts": out.pruned.attempts = value
-            case "pruned.deploys": out.pruned.deploys = value
-            case "bytes": out.fileBytes = value
-            default: break
-            }
+            if counts.text(r, 0) == "bytes" { out.fileBytes = counts.int(r, 1) } else { out.count(counts.text(r, 0), counts.int(r, 1)) }
         }
         return out
     }

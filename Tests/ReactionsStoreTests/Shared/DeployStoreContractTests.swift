@@ -6,8 +6,8 @@ import ReactionsCore
 /// Deploys, their numbers, dedup ids, suggestions and events (the OpsLevel contract of
 /// DESIGN §3), the same on every store.
 @Suite struct DeployStoreContractTests {
-    func record(_ service: String, matched: String? = nil, dedup: String? = nil, status: String = "succeeded",
-                number: String? = nil, environment: String? = "Production") throws -> DeployRecord {
+    static func record(_ service: String, matched: String? = nil, dedup: String? = nil, status: String = "succeeded",
+                       number: String? = nil, environment: String? = "Production") throws -> DeployRecord {
         var body: [String: JSON] = ["service": .string(service), "description": .string("d"), "deployed_at": .string("2019-02-01 13:28:33"),
                                     "deployer": .object(["name": .string("M")]), "status": .string(status)]
         if let dedup { body["dedup_id"] = .string(dedup) }
@@ -15,6 +15,11 @@ import ReactionsCore
         if let environment { body["environment"] = .string(environment) }
         let payload = try DeployPayload.parse(Array(JSON.sortedObject(body).compactText.utf8)).get()
         return DeployRecord(endpoint: "ci", payload: payload, serviceName: matched, receivedAt: Timestamp.now(), revision: 1)
+    }
+
+    func record(_ service: String, matched: String? = nil, dedup: String? = nil, status: String = "succeeded",
+                number: String? = nil, environment: String? = "Production") throws -> DeployRecord {
+        try Self.record(service, matched: matched, dedup: dedup, status: status, number: number, environment: environment)
     }
 
     func created(_ outcomes: [DeployOutcome]) -> [String] {
