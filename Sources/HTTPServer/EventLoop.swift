@@ -181,12 +181,22 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Answers 503 on a socket that will not be served, and closes it.
+    ///
+    /// Closing a socket whose request was never read makes the kernel reset the connection,
+    /// and a reset can reach the client before it reads the 503, which it then never sees.
+    /// So the request already received is read and dropped first (one bounded read: the
+    /// socket does not block, and what arrives later is the client's to lose).
     private func refuse(_ fd: Int32) {
         let busy = HTTPResponse.json(.serviceUnavailable, Self.busyBody)
         let bytes = busy.serialize(keepAlive: false, minorVersion: 1, date: dateCache.current(), omitBody: false)
         _ = bytes.withUnsafeBytes { csys_write(fd, $0.baseAddress, UInt($0.count)) }
+        _ = csys_shutdown_write(fd)
+        _ = discard.withUnsafeMutableBytes { csys_read(fd, $0.baseAddress, UInt($0.count)) }
         _ = csys_close(fd)
     }
+
+    /// Where a refused client's request is read to be dropped (only this loop's thread uses it).
+    private var discard = [UInt8](repeating: 0, count: 16 * 1024)
 
     /// Out of descriptors: the pending clients would make the listener readable forever.
     /// Each is accepted on the reserve descriptor's slot and refused; if the reserve cannot
