@@ -241,12 +241,19 @@ public final class Runtime: Sendable {
         self.server.withLock { $0 = server }
         noteReadiness()
         let poll = options.revisionPollMilliseconds
-        let signal = options.store.revisionSignal()
+        let signal = options.store.signal()
         let thread = Thread { [self] in
+            var reloadedAt = Timestamp.epochMilliseconds()
             while !self.stopping.load(ordering: .acquiring) {
                 // Woken by the store when it can tell (PostgreSQL's NOTIFY); polled either way.
-                if let signal { _ = signal.wait(milliseconds: poll) } else { Thread.sleep(forTimeInterval: Double(poll) / 1000) }
-                self.reload()
+                var signals: StoreSignals = []
+                if let signal { signals = signal.wait(milliseconds: poll) } else { Thread.sleep(forTimeInterval: Double(poll) / 1000) }
+                if signals.contains(.deliveries) { self.dispatcher.wake() }
+                let now = Timestamp.epochMilliseconds()
+                if signals.contains(.revision) || now - reloadedAt >= Int64(poll) {
+                    reloadedAt = now
+                    self.reload()
+                }
             }
         }
         thread.name = "revision-watch"

@@ -26,21 +26,31 @@ public protocol StoreBackend: Sendable {
     /// The key scripts' API tokens are signed with, when replicas must share one; nil: each
     /// process draws its own and keeps it in memory.
     func scriptTokenKey() throws(StoreError) -> [UInt8]?
-    /// Tells `serve` at once when another process applies a revision; nil: it polls.
-    func revisionSignal() -> (any RevisionSignal)?
+    /// Tells `serve` at once when another process applies a revision or queues deliveries;
+    /// nil: it polls.
+    func signal() -> (any StoreSignal)?
     /// This store's end of `state copy`.
     func copySide() throws(StoreError) -> any StateCopySide
 }
 
 extension StoreBackend {
     public func scriptTokenKey() throws(StoreError) -> [UInt8]? { nil }
-    public func revisionSignal() -> (any RevisionSignal)? { nil }
+    public func signal() -> (any StoreSignal)? { nil }
 }
 
-/// A wake-up for `serve`'s revision watch, which polls the head between wake-ups anyway.
-public protocol RevisionSignal: AnyObject, Sendable {
-    /// Waits up to `milliseconds`; true when a revision may have been applied meanwhile.
-    func wait(milliseconds: Int) -> Bool
+/// Wake-ups for `serve` from other processes sharing the store; it polls between them anyway.
+public protocol StoreSignal: AnyObject, Sendable {
+    /// Waits up to `milliseconds`; returns what was announced meanwhile (empty: nothing).
+    func wait(milliseconds: Int) -> StoreSignals
+}
+
+public struct StoreSignals: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// A revision was committed.
+    public static let revision = StoreSignals(rawValue: 1)
+    /// Deliveries were queued.
+    public static let deliveries = StoreSignals(rawValue: 2)
 }
 
 /// The state in one SQLite file (the default).

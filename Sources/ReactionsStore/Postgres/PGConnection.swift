@@ -97,26 +97,28 @@ final class PGConnection {
         return name
     }
 
-    /// Waits up to `milliseconds` for a notification on a channel this connection LISTENs
-    /// to; returns whether one (or more) arrived.
-    func waitForNotification(milliseconds: Int) throws(StoreError) -> Bool {
-        guard let connection else { return false }
-        if drainNotifications() { return true }
+    /// Waits up to `milliseconds` for notifications on the channels this connection LISTENs
+    /// to; returns the channels that had one (empty when the time ran out).
+    func waitForNotifications(milliseconds: Int) throws(StoreError) -> Set<String> {
+        guard let connection else { return [] }
+        var channels = drainNotifications()
+        if !channels.isEmpty { return channels }
         var socket = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
-        guard poll(&socket, 1, Int32(max(0, milliseconds))) > 0 else { return false }
+        guard poll(&socket, 1, Int32(max(0, milliseconds))) > 0 else { return [] }
         guard PQconsumeInput(connection) == 1 else {
             throw .postgres(state: "08006", message: String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return drainNotifications()
+        channels = drainNotifications()
+        return channels
     }
 
-    private func drainNotifications() -> Bool {
-        var any = false
+    private func drainNotifications() -> Set<String> {
+        var channels: Set<String> = []
         while let notification = PQnotifies(connection) {
+            channels.insert(String(cString: notification.pointee.relname))
             PQfreemem(notification)
-            any = true
         }
-        return any
+        return channels
     }
 
     /// Several statements without parameters (migrations).

@@ -34,7 +34,7 @@ public struct PostgresBackend: StoreBackend {
     public func pruner() throws(StoreError) -> any StorePruner { try PostgresPruner(uri: uri) }
     public func startUpkeep() throws(StoreError) -> @Sendable () -> Void { {} }
     public func dispatchLockPath() -> String? { nil }
-    public func revisionSignal() -> (any RevisionSignal)? { PostgresRevisionSignal(uri: uri) }
+    public func signal() -> (any StoreSignal)? { PostgresStoreSignal(uri: uri) }
     public func copySide() throws(StoreError) -> any StateCopySide { try PostgresStateCopy(uri: uri) }
 
     /// Snapshots are written from the database, so any private local directory serves;

@@ -31,7 +31,23 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
             return outcomes
         }
         enqueued += queued
+        if queued > 0 { announceDeliveries() }
         return outcomes
+    }
+
+    /// When deliveries were last announced (ms since the epoch).
+    private var announcedAt: Int64 = 0
+
+    /// Tells the other replicas' dispatchers that deliveries are queued (this replica's own
+    /// is woken directly), at most ten times a second and after the commit: NOTIFY takes a
+    /// lock at commit that every notifying transaction queues on, so one in each batch would
+    /// serialize the replicas' commits (the River and Oban threads on this). A lost
+    /// announcement costs a second at most: dispatchers poll.
+    private func announceDeliveries() {
+        let now = Timestamp.epochMilliseconds()
+        guard now - announcedAt >= 100 else { return }
+        announcedAt = now
+        _ = try? db.query("SELECT pg_notify($1, '')", [.text(PostgresStoreSignal.deliveries)])
     }
 
     private func recordOne(_ record: DeployRecord, queued: inout Int) throws(StoreError) -> DeployOutcome {

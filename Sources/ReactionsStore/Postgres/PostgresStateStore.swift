@@ -78,8 +78,8 @@ public final class PostgresStateStore: StateStore {
                 try db.query("INSERT INTO revision_scripts (revision, sha256) VALUES ($1, $2)", [.int(number), .text(digest)])
             }
             // Delivered when this commits: replicas load the revision at once (see
-            // `PostgresRevisionSignal`). Applies are rare, so NOTIFY's commit-time lock costs nothing.
-            try db.query("SELECT pg_notify($1, $2)", [.text(PostgresRevisionSignal.channel), .text(String(number))])
+            // `PostgresStoreSignal`). Applies are rare, so NOTIFY's commit-time lock costs nothing.
+            try db.query("SELECT pg_notify($1, $2)", [.text(PostgresStoreSignal.revisions), .text(String(number))])
             let event = RevisionEvents.configApplied(created)
             try PostgresEventLog(db: db).append(id: event.id, type: event.type, time: event.time, revision: number,
                                                 envelopeText: StoredEnvelope.text(of: event),
