@@ -152,6 +152,33 @@ import TestSupport
         #expect((try json(cli, ["state", "history"]).arrayValue ?? []).count == 1)
     }
 
+    /// A script's API token from whichever replica ran it is accepted by every replica (the
+    /// load balancer may send the script's call to any of them).
+    @Test func aScriptTokenFromOneReplicaIsAcceptedByTheOther() async throws {
+        guard let database = try database() else { return }
+        let cli = try CLI(state: database)
+        let dump = cli.directory.appendingPathComponent("token.txt").path
+        try cli.write("config/scripts/token.sh", "#!/bin/sh\nprintf %s \"$REACTIONS_API_TOKEN\" > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"\n")
+        try cli.writeConfig(##"""
+            "services": [{"name": "shopping-cart", "aliases": ["shopping_cart"]}],
+            "endpoints": [{"name": "ci-deploys", "kind": "deploy"}],
+            "reactions": [{"name": "token", "when": {"events": ["deploy.succeeded"]},
+                           "then": {"script": {"path": "scripts/token.sh", "args": ["\##(dump)"]}}}]
+            """##)
+        #expect(try cli.run(["apply", "--config", cli.config, "--state", cli.state, "--auto-approve"]).code == 0)
+        let replicas = [try ServeProcess(cli, arguments: []), try ServeProcess(cli, arguments: [])]
+        defer { for r in replicas { _ = r.stop() } }
+        #expect(try await replicas[0].request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
+        #expect(try await eventually { FileManager.default.fileExists(atPath: dump) })
+        let token = try cli.read("token.txt")
+        #expect(token.hasPrefix("rxn1."))
+        for (i, replica) in replicas.enumerated() {
+            let emitted = try await replica.request("POST", "/api/v1/events", body: #"{"type": "custom.checked", "data": {"replica": \#(i)}}"#,
+                                                    headers: ["Authorization": "Bearer \(token)"])
+            #expect(emitted.status == 202, "replica \(i): \(emitted.status) \(emitted.body)")
+        }
+    }
+
     /// kill -9 of one replica while both take deploys: every deploy acknowledged is recorded,
     /// and the other replica keeps serving.
     @Test func aReplicaKilledUnderLoadLosesNothingAcknowledged() async throws {
