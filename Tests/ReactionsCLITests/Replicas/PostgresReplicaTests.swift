@@ -56,7 +56,7 @@ import TestSupport
         #expect(try await eventually { (try json(cli, ["deliveries"]).arrayValue ?? []).first?["status"] == .string("delivered") })
         let eventID = try #require(deploys.last?["event_id"]?.stringValue)
         for arguments in [["deploys"], ["deliveries"], ["explain", eventID], ["suggestions"], ["state", "history"], ["endpoints"],
-                          ["plan", "--config", cli.config]] {
+                          ["state", "prune", "--older-than", "1d", "--dry-run"], ["plan", "--config", cli.config]] {
             let result = try cli.run(arguments + ["--state", cli.state])
             #expect(result.code == 0, "\(arguments): \(result)")
             outputs.append(result.stdout + result.stderr)
