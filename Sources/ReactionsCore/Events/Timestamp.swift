@@ -99,6 +99,18 @@ public enum Timestamp {
     /// Now, in the same normalized form.
     public static func now() -> String { format(milliseconds: epochMilliseconds()) }
 
+    /// Milliseconds since the epoch of a time in any form `normalize` reads (no zone: UTC).
+    public static func milliseconds(_ text: String) -> Int64? {
+        guard let normal = normalize(text) else { return nil }
+        let b = Array(normal.utf8)
+        func num(_ start: Int, _ count: Int) -> Int {
+            b[start..<start + count].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+        let days = daysFromCivil(num(0, 4), num(5, 2), num(8, 2))
+        let seconds = days * 86_400 + num(11, 2) * 3600 + num(14, 2) * 60 + num(17, 2)
+        return Int64(seconds) * 1000 + Int64(num(20, 3))
+    }
+
     /// Milliseconds since the Unix epoch: how the outbox schedules attempts.
     public static func epochMilliseconds() -> Int64 {
         var ts = timespec()

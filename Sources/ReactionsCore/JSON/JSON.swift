@@ -99,6 +99,18 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ value: Int) { text = String(value) }
 
+    /// A whole number written as an integer, others in Swift's shortest round-tripping form
+    /// (valid JSON); not finite: 0, since JSON has no spelling for it.
+    public init(_ value: Double) {
+        if !value.isFinite {
+            text = "0"
+        } else if value == value.rounded(), abs(value) < 1e15 {
+            text = String(Int(value))
+        } else {
+            text = String(value)
+        }
+    }
+
     /// `lexeme` must already be a valid JSON number; the parser guarantees it.
     init(lexeme: String) {
         // Integers are canonicalised ("-0" → "0"); everything else keeps its spelling.
