@@ -16,7 +16,7 @@ public enum ReactionsCLI {
     static let version = "0.1.0"
 
     static let commands: [any Command.Type] = [
-        ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ServeCommand.self, SimulateCommand.self, TestCommand.self, ExplainCommand.self, DeploysCommand.self, DeliveriesCommand.self, SuggestionsCommand.self, EmitCommand.self, IntegrationsCommand.self,
+        ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ServeCommand.self, SimulateCommand.self, TestCommand.self, ExplainCommand.self, DeploysCommand.self, StatsCommand.self, DeliveriesCommand.self, SuggestionsCommand.self, EmitCommand.self, IntegrationsCommand.self,
         StateCommand.self, EndpointsCommand.self, FmtCommand.self, MigrateCommand.self, VersionCommand.self,
     ]
 

@@ -13,7 +13,7 @@ struct AdminAPI {
 
     static func routeLabel(_ path: Substring) -> String {
         switch path {
-        case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state", "/api/v1/deliveries",
+        case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state", "/api/v1/deliveries", "/api/v1/stats",
              "/api/v1/revisions", "/api/v1/secrets": return String(path)
         default:
             if path.hasPrefix("/api/v1/revisions/") { return "/api/v1/revisions/:number" }
@@ -91,6 +91,13 @@ struct AdminAPI {
                 respond(.json(.ok, JSON.object(["deploys": .array(deploys.map(\.json))]).compactText))
             case "/api/v1/suggestions":
                 respond(.json(.ok, JSON.object(["suggestions": .array(try runtime.suggestions().map(\.json))]).compactText))
+            case "/api/v1/stats":
+                let until = Timestamp.epochMilliseconds()
+                guard let since = DeployStats.since(query["since"] ?? "30d", now: until) else {
+                    return respond(.problem(.badRequest, "Since Error", "since must be a duration such as 30d or a time such as 2019-02-01T13:28:33Z"))
+                }
+                let filter = DeployQuery(service: query["service"], environment: query["environment"])
+                respond(.json(.ok, try runtime.stats(filter, since: since, until: until).compactText))
             case "/api/v1/events":
                 respond(.json(.ok, JSON.object(["events": .array(try runtime.events(type: query["type"], limit: limit))]).compactText))
             case "/api/v1/deliveries":

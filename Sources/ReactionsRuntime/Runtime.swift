@@ -96,6 +96,12 @@ public final class Runtime: Sendable {
         return try readerStore.withLock { s throws(StoreError) in try s.deploys(query) }
     }
 
+    /// DORA metrics of the deploys received since `since` (see `DeployStats`).
+    func stats(_ query: DeployQuery, since: Int64, until: Int64) throws(StoreError) -> JSON {
+        let query = query.resolvingServices(with: routes.services)
+        return try readerStore.withLock { s throws(StoreError) in try DeployStats.json(s, query: query, since: since, until: until) }
+    }
+
     func suggestions() throws(StoreError) -> [Suggestion] {
         try readerStore.withLock { s throws(StoreError) in try s.suggestions() }
     }

@@ -64,6 +64,11 @@ public enum JSON: Sendable, Hashable {
         return nil
     }
 
+    public var doubleValue: Double? {
+        if case .number(let n) = self { return n.doubleValue }
+        return nil
+    }
+
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil
