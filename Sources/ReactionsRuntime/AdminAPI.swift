@@ -11,9 +11,18 @@ import ReactionsStore
 struct AdminAPI {
     let runtime: Runtime
 
+    /// Every route, as `schema/openapi/v1.json` names them (a test keeps the two equal).
+    static let routes: [(method: String, path: String)] = [
+        ("GET", "/api/v1/deploys"), ("POST", "/api/v1/deploys"), ("GET", "/api/v1/suggestions"), ("GET", "/api/v1/events"),
+        ("POST", "/api/v1/events"), ("GET", "/api/v1/state"), ("GET", "/api/v1/revisions"), ("POST", "/api/v1/revisions"),
+        ("GET", "/api/v1/revisions/{number}"), ("GET", "/api/v1/secrets"), ("GET", "/api/v1/deliveries"), ("GET", "/api/v1/deliveries/{id}"),
+        ("POST", "/api/v1/deliveries/{id}/redeliver"), ("GET", "/api/v1/stats"), ("GET", "/api/v1/openapi.json"),
+    ]
+
     static func routeLabel(_ path: Substring) -> String {
         switch path {
         case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state", "/api/v1/deliveries", "/api/v1/stats",
+             "/api/v1/openapi.json",
              "/api/v1/revisions", "/api/v1/secrets": return String(path)
         default:
             if path.hasPrefix("/api/v1/revisions/") { return "/api/v1/revisions/:number" }
@@ -91,6 +100,8 @@ struct AdminAPI {
                 respond(.json(.ok, JSON.object(["deploys": .array(deploys.map(\.json))]).compactText))
             case "/api/v1/suggestions":
                 respond(.json(.ok, JSON.object(["suggestions": .array(try runtime.suggestions().map(\.json))]).compactText))
+            case "/api/v1/openapi.json":
+                respond(.json(.ok, OpenAPIDocument.text))
             case "/api/v1/stats":
                 let until = Timestamp.epochMilliseconds()
                 guard let since = DeployStats.since(query["since"] ?? "30d", now: until) else {
