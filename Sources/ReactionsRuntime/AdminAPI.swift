@@ -44,10 +44,15 @@ struct AdminAPI {
         if let presented, presented.hasPrefix(ScopedToken.prefix) {
             guard let claims = runtime.tokens.verify(presented, now: Int64(Date().timeIntervalSince1970)) else { return respond(unauthorized()) }
             caller = .script(claims)
-        } else {
-            guard runtime.adminTokens.enabled else {
+        } else if !runtime.adminTokens.enabled {
+            // With no token configured, a server listening on loopback only lets what runs on
+            // this machine read (the quickstart's dashboard opens at once); anything else, and
+            // any server reachable from other machines, keeps the API off.
+            guard presented == nil, runtime.listensOnLoopbackOnly, Self.scope(method: request.method, path: String(request.path)) == .read else {
                 return respond(.problem(.notFound, "Not Found", "the admin API is disabled; set REACTIONS_ADMIN_TOKEN (or a scoped REACTIONS_READ_TOKEN, REACTIONS_PLAN_TOKEN, REACTIONS_APPLY_TOKEN) on the server to enable it"))
             }
+            caller = .token(.read)
+        } else {
             guard let presented, let scope = runtime.adminTokens.scope(of: presented) else { return respond(unauthorized()) }
             caller = .token(scope)
         }

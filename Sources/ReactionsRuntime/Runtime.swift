@@ -96,6 +96,12 @@ public final class Runtime: Sendable {
         return try readerStore.withLock { s throws(StoreError) in try s.deploys(query) }
     }
 
+    /// Whether only this machine can reach the server (its listener is a loopback address).
+    var listensOnLoopbackOnly: Bool {
+        let host = options.host.lowercased()
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     /// DORA metrics of the deploys received since `since` (see `DeployStats`).
     func stats(_ query: DeployQuery, since: Int64, until: Int64) throws(StoreError) -> JSON {
         let query = query.resolvingServices(with: routes.services)

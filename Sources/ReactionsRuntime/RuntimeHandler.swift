@@ -74,6 +74,8 @@ struct RuntimeHandler: HTTPHandler {
         default:
             if path.hasPrefix("/api/") {
                 AdminAPI(runtime: runtime).handle(request, respond: finish(AdminAPI.routeLabel(path)))
+            } else if path.hasPrefix("/ui"), let page = DashboardHandler.response(method: request.method, path: path) {
+                finish("/ui")(page)
             } else {
                 finish("(unmatched)")(.problem(.notFound, "Not Found", "nothing is served at this path"))
             }
