@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ReactionsCore
+import TestSupport
 @testable import ReactionsRuntime
 
 /// Issue 15: the admin API is described in `schema/openapi/v1.json`: the document is valid
@@ -13,16 +14,8 @@ import ReactionsCore
     static let admin = "admin-token-0123456789abcdef"
 
     static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let (status, output) = try runProgram("/usr/bin/env", ["python3"] + arguments)
+        return (status, output)
     }
 
     @Test func theDocumentIsValidOpenAPIAndListsExactlyTheRouterRoutes() throws {
