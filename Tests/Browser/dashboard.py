@@ -140,6 +140,13 @@ def main():
         check("serve --config" in driver.find_element(By.ID, "view").text, "the revision says where it came from")
         visit(driver, base + "/ui/#health", "main table tbody tr", "health")
         check("ready" in driver.find_element(By.ID, "view").text, "health shows readiness")
+        # On a phone: the page fits the screen's width (tables scroll inside it).
+        driver.set_window_size(390, 844)
+        visit(driver, base + "/ui/#deploys", "#board .card", "phone-deploys")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        check(width <= 400, f"fits a phone's width ({width}px)")
+        visit(driver, base + "/ui/#stats", "main table tbody tr", "phone-stats")
+        driver.set_window_size(1280, 900)
         errors = console_errors(driver)
         check(not errors, f"no console errors ({errors})")
         headers = urllib.request.urlopen(base + "/ui/").headers
