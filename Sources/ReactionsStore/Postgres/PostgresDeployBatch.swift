@@ -5,14 +5,12 @@ import ReactionsCore
 /// statement path takes) held a replica to about 2,000 deploys a second.
 ///
 /// It takes the same locks in a fixed order (the batch's dedup ids, then its services'
-/// counters, each sorted), so two replicas' batches queue rather than deadlock, and it
-/// leaves to the statement-by-statement path what it does not handle: a batch naming one
-/// dedup id twice (a status change inside the batch).
+/// counters, each sorted), so two replicas' batches queue rather than deadlock. A batch
+/// names each dedup id at most once (`record` cuts it where one comes back).
 extension PostgresDeployStore {
-    /// Nil when the batch needs the statement-by-statement path.
-    func recordAsOneBatch(_ batch: [DeployRecord], queued: inout Int) throws(StoreError) -> [DeployOutcome]? {
+    func recordAsOneBatch(_ part: ArraySlice<DeployRecord>, queued: inout Int) throws(StoreError) -> [DeployOutcome] {
+        let batch = Array(part)
         let dedups = batch.compactMap(\.payload.dedupID)
-        guard Set(dedups).count == dedups.count else { return nil }
 
         // 1. Deploys already holding the batch's dedup ids, locked until commit.
         var known: [String: (id: Int, status: String)] = [:]

@@ -24,10 +24,9 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
         var queued = 0
         let outcomes = try db.retryingTransaction { () throws(StoreError) -> [DeployOutcome] in
             queued = 0
-            if let outcomes = try recordAsOneBatch(batch, queued: &queued) { return outcomes }
             var outcomes: [DeployOutcome] = []
             outcomes.reserveCapacity(batch.count)
-            for record in batch { outcomes.append(try recordOne(record, queued: &queued)) }
+            for part in Self.partsWithDistinctDedupIDs(batch) { outcomes += try recordAsOneBatch(part, queued: &queued) }
             return outcomes
         }
         enqueued += queued
@@ -50,75 +49,22 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
         _ = try? db.query("SELECT pg_notify($1, '')", [.text(PostgresStoreSignal.deliveries)])
     }
 
-    private func recordOne(_ record: DeployRecord, queued: inout Int) throws(StoreError) -> DeployOutcome {
-        let p = record.payload
-        let key = record.serviceName ?? p.service
-        // The number is taken before the insert, so a duplicate burns one: numbers may skip
-        // (as a rolled-back sequence would), never repeat.
-        let number: String
-        if let sent = p.deployNumber {
-            number = sent
-            if let value = SQLiteDeployStore.counterValue(sent) {
-                try db.query("""
-                    INSERT INTO deploy_counters (service, last_number) VALUES ($1, $2)
-                    ON CONFLICT (service) DO UPDATE SET last_number = greatest(deploy_counters.last_number, excluded.last_number)
-                    """, [.text(key), .int(value)])
+    /// The batch cut where a dedup id comes back (a status change inside the batch), so
+    /// each part names it once and the next part finds the deploy the previous one wrote.
+    static func partsWithDistinctDedupIDs(_ batch: [DeployRecord]) -> [ArraySlice<DeployRecord>] {
+        var parts: [ArraySlice<DeployRecord>] = []
+        var start = batch.startIndex
+        var seen: Set<String> = []
+        for (i, record) in batch.enumerated() {
+            guard let dedup = record.payload.dedupID else { continue }
+            if !seen.insert(dedup).inserted {
+                parts.append(batch[start..<i])
+                start = i
+                seen = [dedup]
             }
-        } else if p.dedupID == nil {
-            number = try nextDeployNumber(key)
-        } else {
-            number = ""
         }
-        let insert = try db.query("""
-            INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload, event_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, '', $11)
-            ON CONFLICT (dedup_id) DO NOTHING RETURNING id
-            """, [.text(record.endpoint), .text(p.service), record.serviceName.map(PGValue.text) ?? .null,
-                  p.environment.map(PGValue.text) ?? .null, .text(p.status.rawValue),
-                  .text(number), p.dedupID.map(PGValue.text) ?? .null, .text(p.deployedAtUTC),
-                  .text(record.receivedAt), .int(record.revision), .text(record.eventID)])
-        if insert.count == 0, let dedup = p.dedupID {
-            // Another deploy holds the id (committed: ON CONFLICT waited for it).
-            let found = try db.query("SELECT id, status FROM deploys WHERE dedup_id = $1 FOR UPDATE", [.text(dedup)])
-            guard found.count == 1 else { throw .corrupt("deploy with dedup_id \(dedup) vanished while being recorded") }
-            let id = found.int(0, 0)
-            if found.text(0, 1) == p.status.rawValue { return .duplicate(deployID: id) }
-            try db.query("UPDATE deploys SET status = $1, updated_at = $2, payload = '', event_id = $3 WHERE id = $4",
-                         [.text(p.status.rawValue), .text(record.receivedAt), .text(record.eventID), .int(id)])
-            queued += try appendDeployEvent(record, deployID: id, deployNumber: nil)
-            return .updated(deployID: id, eventID: record.eventID)
-        }
-        guard insert.count == 1 else { throw .corrupt("a deploy insert returned no id") }
-        let id = insert.int(0, 0)
-        var stored = number
-        if stored.isEmpty {
-            // A new dedup id: its number is taken now that the deploy is known to be new.
-            stored = try nextDeployNumber(key)
-            try db.query("UPDATE deploys SET deploy_number = $1 WHERE id = $2", [.text(stored), .int(id)])
-        }
-        queued += try appendDeployEvent(record, deployID: id, deployNumber: stored)
-        if record.serviceName == nil { queued += try suggest(record) }
-        return .created(deployID: id, deployNumber: stored, eventID: record.eventID)
-    }
-
-    /// The service's next generated number; its counter row stays locked until the batch
-    /// commits, so replicas numbering the same service take turns.
-    private func nextDeployNumber(_ service: String) throws(StoreError) -> String {
-        let rows = try db.query("""
-            INSERT INTO deploy_counters (service, last_number) VALUES ($1, 1)
-            ON CONFLICT (service) DO UPDATE SET last_number = deploy_counters.last_number + 1 RETURNING last_number
-            """, [.text(service)])
-        return rows.text(0, 0)
-    }
-
-    /// `deployNumber`: the number a new deploy was given; nil for a status update, whose
-    /// event carries the number as sent, if any.
-    private func appendDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> Int {
-        let number = deployNumber.map(JSON.string) ?? record.payload.raw["deploy_number"]
-        return try PostgresEventLog(db: db).append(id: record.eventID, type: record.payload.status.eventType, time: record.receivedAt,
-                                                   revision: record.revision,
-                                                   envelopeText: record.envelope(deployID: deployID, deployNumber: deployNumber),
-                                                   reactions: record.firings.resolve(id: deployID, deployNumber: number))
+        parts.append(batch[start...])
+        return parts
     }
 
     /// Counts a deploy of an undeclared service; the first one raises `service.suggested`.
