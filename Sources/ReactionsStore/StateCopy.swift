@@ -48,7 +48,7 @@ public enum StateCopy {
         let reader = try source.copySide()
         let writer = try destination.copySide()
         guard try writer.isEmpty() else {
-            throw .corrupt("\(destination.displayName) already holds a state; copy into an empty one (a new database or file)")
+            throw .notEmpty(destination.displayName)
         }
         var report = Report()
         try reader.read { () throws(StoreError) in

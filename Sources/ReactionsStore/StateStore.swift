@@ -63,6 +63,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case postgres(state: String, message: String)
     case corrupt(String)
     case newerSchema(found: Int, supported: Int)
+    /// `state copy` into a state that already holds revisions, deploys or events.
+    case notEmpty(String)
 
     public var description: String {
         switch self {
@@ -77,6 +79,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(let why): return "the state store is corrupt: \(why)"
         case .newerSchema(let found, let supported):
             return "the state store was written by a newer reactions (schema \(found); this one knows \(supported)); upgrade reactions"
+        case .notEmpty(let location):
+            return "\(location) already holds a state; copy into an empty one (a new database, or a file that does not exist yet)"
         }
     }
 }

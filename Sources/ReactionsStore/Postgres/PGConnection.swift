@@ -121,6 +121,12 @@ final class PGConnection {
         return channels
     }
 
+    /// How far retention has pruned events (as `SQLiteDatabase.pruneHorizon`).
+    func pruneHorizon() throws(StoreError) -> PruneHorizon {
+        let rows = try query("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")
+        return PruneHorizon(before: Int64(rows.count > 0 ? rows.int(0, 0) : 0))
+    }
+
     /// Several statements without parameters (migrations).
     func execute(_ sql: String) throws(StoreError) {
         _ = try PGResult(checking: PQexec(connection, sql), connection: connection, sql: sql)

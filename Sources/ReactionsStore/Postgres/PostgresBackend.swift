@@ -19,9 +19,14 @@ public struct PostgresBackend: StoreBackend {
     /// The URI without its password.
     public var displayName: String { PGConnection.redacted(uri) }
 
+    /// False only when the database answers and holds no state. One that cannot be reached
+    /// counts as existing, so the command goes on to open it and says why it cannot (a
+    /// refused password, an unknown host) rather than "there is no state", and `plan` never
+    /// takes an unreachable state for an empty one.
     public var exists: Bool {
-        guard let db = try? PGConnection(uri: uri), let rows = try? db.query("SELECT to_regclass('reactions_schema') IS NOT NULL") else { return false }
-        return rows.count == 1 && rows.text(0, 0) == "t"
+        guard let db = try? PGConnection(uri: uri) else { return true }
+        guard let rows = try? db.query("SELECT to_regclass('reactions_schema') IS NOT NULL") else { return true }
+        return !(rows.count == 1 && rows.text(0, 0) == "f")
     }
 
     public func stateStore() throws(StoreError) -> any StateStore { try PostgresStateStore(uri: uri) }

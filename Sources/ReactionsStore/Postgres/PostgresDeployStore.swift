@@ -184,7 +184,6 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
     }
 
     public func pruneHorizon() throws(StoreError) -> PruneHorizon {
-        let rows = try db.query("SELECT value FROM store_counters WHERE name = 'pruned_before.events'")
-        return PruneHorizon(before: Int64(rows.count > 0 ? rows.int(0, 0) : 0))
+        try db.pruneHorizon()
     }
 }

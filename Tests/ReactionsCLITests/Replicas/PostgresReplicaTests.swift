@@ -74,6 +74,19 @@ import TestSupport
         #expect(backup.code == 1 && backup.stderr.contains("back a database server up with its own tools") && !backup.stderr.contains(Self.password))
     }
 
+    /// A database that cannot be reached is not an empty state: commands say why they
+    /// cannot open it (and never print its password).
+    @Test func anUnreachableDatabaseIsReportedAsSuch() throws {
+        let cli = try CLI(state: "postgresql://reactions:\(Self.password)@127.0.0.1:1/nowhere?connect_timeout=2")
+        for arguments in [["deploys"], ["plan", "--config", cli.config]] {
+            try cli.writeConfig(#""services": [{"name": "a"}]"#)
+            let result = try cli.run(arguments + ["--state", cli.state])
+            #expect(result.code == 1 && result.stderr.contains("cannot open the state at postgresql://reactions:***@127.0.0.1:1/nowhere"),
+                    "\(arguments): \(result)")
+            #expect(!result.stderr.contains("there is no state") && !(result.stdout + result.stderr).contains(Self.password))
+        }
+    }
+
     /// Two replicas behind a load balancer: deploys alternate and race, duplicates of one
     /// dedup id reach both, and each event is delivered once whichever replica dispatches.
     @Test func twoReplicasRecordOnceNumberOnceAndDeliverOnce() async throws {
