@@ -29,7 +29,8 @@ struct DeployEndpointHandler {
         }
         let matched = routes.services.match(payload.service)
         let record = DeployRecord(endpoint: endpoint.name, payload: payload, serviceName: matched,
-                                  receivedAt: Timestamp.now(), revision: routes.revision, matcher: routes.matcher, cause: cause)
+                                  receivedAt: Timestamp.now(), revision: routes.revision, matcher: routes.matcher, cause: cause,
+                                  form: runtime.writer.envelopeForm)
         let metrics = runtime.metrics
         let log = runtime.log
         // The answer needs only the name: capturing the whole payload retained all of it.

@@ -27,9 +27,12 @@ final class EventWriter: Sendable {
     private let queuedDeliveries: @Sendable () -> Void
     /// Called after every transaction, with its error if it failed.
     private let committed: @Sendable (StoreError?) -> Void
+    /// How the store keeps envelopes: deploys are prepared in it before they are submitted.
+    let envelopeForm: EnvelopeForm
 
     init(store: any DeployStore, queuedDeliveries: @escaping @Sendable () -> Void,
          committed: @escaping @Sendable (StoreError?) -> Void = { _ in }) {
+        envelopeForm = store.envelopeForm
         self.queuedDeliveries = queuedDeliveries
         self.committed = committed
         let thread = Thread { [self] in

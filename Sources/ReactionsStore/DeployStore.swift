@@ -13,14 +13,15 @@ public final class DeployRecord: Sendable {
     /// The revision the endpoint was served under.
     public let revision: Int
 
-    /// Text prepared where the request was parsed, so the single writer only binds and
-    /// inserts: the event's envelope, in its stored form (`StoredEnvelope`), around its data
-    /// (which is where the payload is stored).
+    /// Bytes prepared where the request was parsed, so the single writer only binds and
+    /// inserts: the event's envelope in its stored form (`StoredEnvelope`, text or packed
+    /// as the store takes it) up to its data's first member, and the rest.
     let eventID: String
-    let envelopeHead: String
-    /// The payload's members without `deploy_number`, `status` and `id`, closed with `}`
-    /// (just `}` when there are none).
-    let dataTail: String
+    let form: EnvelopeForm
+    let envelopeHead: [UInt8]
+    /// The payload's members without `deploy_number`, `status` and `id`, then the ends of
+    /// the data and the envelope.
+    let dataTail: [UInt8]
     /// The reactions the deploy's event fires, matched here on the request's thread with
     /// the revision's `matcher`; the writer only settles the clauses on its id and number.
     let firings: Firings
@@ -31,27 +32,34 @@ public final class DeployRecord: Sendable {
     /// `cause`: the event whose reaction recorded this deploy through the API, and its chain
     /// depth; the deploy's event is one level deeper, so reactions cannot loop through deploys.
     public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil,
-                cause: (eventID: String, depth: Int)? = nil) {
+                cause: (eventID: String, depth: Int)? = nil, form: EnvelopeForm = .packed) {
         self.endpoint = endpoint
         self.payload = payload
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
+        self.form = form
         eventID = EventID.make()
         let service = serviceName ?? payload.service
         let type = payload.status.eventType
         let event = CloudEvent(id: eventID, source: "/endpoints/" + endpoint, type: type, time: receivedAt, subject: service,
                                data: .null, service: service, environment: payload.environment, endpoint: endpoint,
                                causationID: cause?.eventID, chainDepth: cause.map { $0.depth + 1 } ?? 0)
-        // Written straight to text: building the envelope as a value to serialise it, then
-        // cutting `null}` off, cost more than parsing the request.
-        envelopeHead = StoredEnvelope.head(of: event)
-        var text: [UInt8] = []
-        text.reserveCapacity(1024)
+        // Written straight to bytes: building the envelope as a value to serialise it
+        // cost more than parsing the request.
+        envelopeHead = StoredEnvelope.head(of: event, form: form)
+        var tail: [UInt8] = []
+        tail.reserveCapacity(1024)
         let members = payload.raw.objectMembers ?? []
-        JSONWriter.writeMembers(members, into: &text, skipping: Self.isComputedData)
-        text.append(UInt8(ascii: "}"))
-        dataTail = String(decoding: text, as: UTF8.self)
+        switch form {
+        case .text:
+            JSONWriter.writeMembers(members, into: &tail, skipping: Self.isComputedData)
+            tail.append(contentsOf: "}}".utf8)
+        case .packed:
+            PackedJSON.writeMembers(members, into: &tail, skipping: Self.isComputedData)
+            tail.append(contentsOf: [0x00, 0x00])
+        }
+        dataTail = tail
         if let matcher, matcher.mayFire(type, service, endpoint) {
             // The data as the store will write it, its id and (unless sent) number to come.
             var data: [JSON.Member] = []
@@ -83,28 +91,38 @@ public final class DeployRecord: Sendable {
     }
 
     /// The event's stored envelope with the deploy's number (as sent, or generated) and id.
-    func envelope(deployID: Int, deployNumber: String?) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(envelopeHead.utf8.count + dataTail.utf8.count + 96)
-        text.append(contentsOf: envelopeHead.utf8)
-        text.append(UInt8(ascii: "{"))
-        if let deployNumber {
-            text.append(contentsOf: #""deploy_number":"#.utf8)
-            JSONWriter.writeString(deployNumber, into: &text)
-            text.append(UInt8(ascii: ","))
-        } else if let sent = payload.raw["deploy_number"] {
-            text.append(contentsOf: #""deploy_number":"#.utf8)
-            text.append(contentsOf: sent.compactText.utf8)
-            text.append(UInt8(ascii: ","))
+    func envelope(deployID: Int, deployNumber: String?) -> StoredEnvelope.Stored {
+        var out: [UInt8] = []
+        out.reserveCapacity(envelopeHead.count + dataTail.count + 96)
+        out.append(contentsOf: envelopeHead)
+        let number: JSON? = deployNumber.map(JSON.string) ?? payload.raw["deploy_number"]
+        switch form {
+        case .text:
+            if let number {
+                out.append(contentsOf: #""deploy_number":"#.utf8)
+                out.append(contentsOf: number.compactText.utf8)
+                out.append(UInt8(ascii: ","))
+            }
+            out.append(contentsOf: #""status":""#.utf8)
+            out.append(contentsOf: payload.status.rawValue.utf8)
+            out.append(contentsOf: #"","id":"#.utf8)
+            out.append(contentsOf: String(deployID).utf8)
+            // The tail is `}}` alone when the payload had no other member.
+            if dataTail.count > 2 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: dataTail)
+            return .text(String(decoding: out, as: UTF8.self))
+        case .packed:
+            if let number {
+                PackedJSON.writeName("deploy_number", into: &out)
+                PackedJSON.write(number, into: &out)
+            }
+            PackedJSON.writeName("status", into: &out)
+            PackedJSON.writeString(payload.status.rawValue, into: &out)
+            PackedJSON.writeName("id", into: &out)
+            PackedJSON.write(.int(deployID), into: &out)
+            out.append(contentsOf: dataTail)
+            return .packed(out)
         }
-        text.append(contentsOf: #""status":""#.utf8)
-        text.append(contentsOf: payload.status.rawValue.utf8)
-        text.append(contentsOf: #"","id":"#.utf8)
-        text.append(contentsOf: String(deployID).utf8)
-        if dataTail != "}" { text.append(UInt8(ascii: ",")) }
-        text.append(contentsOf: dataTail.utf8)
-        text.append(UInt8(ascii: "}"))
-        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -43,16 +43,16 @@ final class EventLog {
     /// Stores one event and a delivery for each reaction in `reactions`. Returns how many.
     @discardableResult
     func append(_ event: CloudEvent, revision: Int?, reactions: [String]) throws(StoreError) -> Int {
-        try append(id: event.id, type: event.type, time: event.time, revision: revision, envelopeText: StoredEnvelope.text(of: event),
+        try append(id: event.id, type: event.type, time: event.time, revision: revision, envelope: .packed(StoredEnvelope.packed(of: event)),
                    reactions: reactions)
     }
 
-    /// The same, for an envelope already written as text in its stored form
-    /// (`StoredEnvelope`; the deploy path builds it as text).
+    /// The same, for an envelope already in its stored form (`StoredEnvelope`; the deploy
+    /// path prepares it where the request was parsed).
     @discardableResult
-    func append(id: String, type: String, time: String, revision: Int?, envelopeText: String, reactions: [String]) throws(StoreError) -> Int {
+    func append(id: String, type: String, time: String, revision: Int?, envelope: StoredEnvelope.Stored, reactions: [String]) throws(StoreError) -> Int {
         guard let insertEvent else { throw .corrupt("the events table cannot be written; the schema may be damaged") }
-        try insertEvent.bind(.text(id), .text(type), .text(time), revision.map(SQLiteValue.int) ?? .null, .text(envelopeText)).run()
+        try insertEvent.bind(.text(id), .text(type), .text(time), revision.map(SQLiteValue.int) ?? .null, SQLiteValue(envelope)).run()
         guard let revision, !reactions.isEmpty else { return 0 }
         guard let insertDelivery else { throw .corrupt("the deliveries table cannot be written; the schema may be damaged") }
         let now = Timestamp.epochMilliseconds()
@@ -63,5 +63,21 @@ final class EventLog {
         }
         enqueued += reactions.count
         return reactions.count
+    }
+}
+
+/// SQLite keeps packed envelopes as blobs and older ones as text, in the same column.
+extension SQLiteValue {
+    init(_ envelope: StoredEnvelope.Stored) {
+        switch envelope {
+        case .text(let text): self = .text(text)
+        case .packed(let bytes): self = .blob(bytes)
+        }
+    }
+}
+
+extension SQLiteStatement {
+    func envelope(_ column: Int32) -> StoredEnvelope.Stored {
+        isBlob(column) ? .packed(blob(column)) : .text(text(column))
     }
 }

@@ -48,7 +48,7 @@ public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
         while try s.step() {
             let id = s.text(0)
             if running.contains(id) { continue }
-            guard let envelope = StoredEnvelope.envelope(stored: s.text(6), id: s.text(1), type: s.text(7), time: s.text(8)) else { throw .corrupt("event \(s.text(1)) cannot be read") }
+            guard let envelope = StoredEnvelope.envelope(stored: s.envelope(6), id: s.text(1), type: s.text(7), time: s.text(8)) else { throw .corrupt("event \(s.text(1)) cannot be read") }
             out.append(DueDelivery(id: id, eventID: s.text(1), reaction: s.text(2), revision: s.int(3), attempts: s.int(4),
                                    roundAttempts: s.int(5), envelope: envelope))
             if out.count == limit { break }

@@ -11,6 +11,7 @@ import ReactionsCore
 /// writer's thread, or behind a lock), which is why it may be handed between threads.
 public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     private let db: SQLiteDatabase
+    public var envelopeForm: EnvelopeForm { .packed }
 
     public init(path: String) throws(StoreError) {
         db = try SQLiteDatabase(path: path)
@@ -137,7 +138,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         // The number as the envelope carries it: generated, or as sent, or none.
         let number = deployNumber.map(JSON.string) ?? record.payload.raw["deploy_number"]
         try events.append(id: record.eventID, type: record.payload.status.eventType, time: record.receivedAt, revision: record.revision,
-                          envelopeText: record.envelope(deployID: deployID, deployNumber: deployNumber),
+                          envelope: record.envelope(deployID: deployID, deployNumber: deployNumber),
                           reactions: record.firings.resolve(id: deployID, deployNumber: number))
         return record.eventID
     }
@@ -274,7 +275,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         try s.bind(values)
         var out: [StoredDeploy] = []
         while try s.step() {
-            let payload = Self.payload(stored: s.text(11), envelope: s.isNull(12) ? nil : s.text(12))
+            let payload = Self.payload(stored: s.text(11), envelope: s.isNull(12) ? nil : s.envelope(12))
             out.append(StoredDeploy(id: s.int(0), endpoint: s.text(1), service: s.text(2), serviceName: s.isNull(3) ? nil : s.text(3),
                                     environment: s.isNull(4) ? nil : s.text(4), status: s.text(5), deployNumber: s.text(6),
                                     dedupID: s.isNull(7) ? nil : s.text(7), deployedAt: s.text(8), receivedAt: s.text(9),
@@ -286,7 +287,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     /// A deploy's payload: its own column for rows written before migration 5, else the
     /// data of its event, whose `deploy_number`, `status` and `id` the store set itself (a
     /// deploy's listing shows the stored ones in their place either way).
-    static func payload(stored: String, envelope: String?) -> JSON {
+    static func payload(stored: String, envelope: StoredEnvelope.Stored?) -> JSON {
         if !stored.isEmpty { return (try? JSONParser.value(stored)) ?? .object([]) }
         guard let envelope, let data = StoredEnvelope.data(stored: envelope) else { return .object([]) }
         return payload(ofData: data)
@@ -314,7 +315,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         try s.bind(type.map { [SQLiteValue.text($0), .int(limit)] } ?? [.int(limit)])
         var out: [JSON] = []
         while try s.step() {
-            if let json = StoredEnvelope.envelope(stored: s.text(0), id: s.text(1), type: s.text(2), time: s.text(3)) { out.append(json) }
+            if let json = StoredEnvelope.envelope(stored: s.envelope(0), id: s.text(1), type: s.text(2), time: s.text(3)) { out.append(json) }
         }
         return out
     }
@@ -324,7 +325,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         let s = try db.prepare("SELECT envelope, revision, type, time FROM events WHERE id = ?")
         try s.bind(.text(id))
         guard try s.step() else { return nil }
-        guard let envelope = StoredEnvelope.envelope(stored: s.text(0), id: id, type: s.text(2), time: s.text(3)) else { throw .corrupt("event \(id) cannot be read") }
+        guard let envelope = StoredEnvelope.envelope(stored: s.envelope(0), id: id, type: s.text(2), time: s.text(3)) else { throw .corrupt("event \(id) cannot be read") }
         return (envelope, s.isNull(1) ? nil : s.int(1))
     }
 

@@ -86,7 +86,7 @@ public final class SQLitePruner: StorePruner {
     private func deployHeld(by eventID: String) throws(StoreError) -> (id: Int, payload: String)? {
         let s = try db.prepare("SELECT envelope FROM events WHERE id = ?")
         try s.bind(.text(eventID))
-        guard try s.step(), let data = StoredEnvelope.data(stored: s.text(0)), let deployID = data["id"]?.intValue else { return nil }
+        guard try s.step(), let data = StoredEnvelope.data(stored: s.envelope(0)), let deployID = data["id"]?.intValue else { return nil }
         let owner = try db.prepare("SELECT 1 FROM deploys WHERE id = ? AND event_id = ? AND payload = ''")
         try owner.bind(.int(deployID), .text(eventID))
         guard try owner.step() else { return nil }

@@ -21,14 +21,20 @@ final class SQLiteStateCopy: StateCopySide {
         var batch: [[StoreValue]] = []
         batch.reserveCapacity(batchSize)
         while try s.step() {
-            batch.append(table.columns.indices.map { i in
+            var row: [StoreValue] = []
+            row.reserveCapacity(table.columns.count)
+            for (i, column) in table.columns.enumerated() {
                 switch s.value(Int32(i)) {
-                case .null: return .null
-                case .int(let v): return .int(v)
-                case .text(let t): return .text(t)
-                case .blob(let b): return .bytes(b)
+                case .null: row.append(.null)
+                case .int(let v): row.append(.int(v))
+                case .text(let t): row.append(.text(t))
+                case .blob(let b) where table.envelopes.contains(column):
+                    guard let text = StoredEnvelope.text(of: .packed(b)) else { throw .corrupt("an event's envelope in \(table.name) cannot be read") }
+                    row.append(.text(text))
+                case .blob(let b): row.append(.bytes(b))
                 }
-            })
+            }
+            batch.append(row)
             if batch.count == batchSize {
                 try each(batch)
                 batch.removeAll(keepingCapacity: true)
@@ -65,10 +71,19 @@ final class SQLiteStateCopy: StateCopySide {
                 // numbers back into integers; booleans and bytes need saying.
                 case .text(let t) where table.booleans.contains(column): return .int(t == "t" || t == "true" || t == "1" ? 1 : 0)
                 case .text(let t) where table.bytes.contains(column): return Hex.decode(String(t.dropFirst(2))).map(SQLiteValue.blob) ?? .text(t)
+                case .text(let t) where table.envelopes.contains(column): return Self.packed(t)
                 case .text(let t): return .text(t)
                 }
             }).run()
         }
+    }
+
+    /// An envelope packed as this store keeps them; text that is not JSON stays as it came.
+    private static func packed(_ text: String) -> SQLiteValue {
+        guard let value = try? JSONParser.value(text) else { return .text(text) }
+        var out: [UInt8] = [PackedJSON.marker]
+        PackedJSON.write(value, into: &out)
+        return .blob(out)
     }
 
     func setCounters(_ counters: [(name: String, value: Int)]) throws(StoreError) {

@@ -19,6 +19,9 @@ public enum StateCopy {
         /// Columns whose values are bytes, and those that are booleans (0/1 in SQLite).
         public var bytes: Set<String> = []
         public var booleans: Set<String> = []
+        /// Columns holding an event's stored envelope: carried as text between stores,
+        /// kept in each store's own form (`EnvelopeForm`).
+        public var envelopes: Set<String> = []
     }
 
     public static let tables: [Table] = [
@@ -30,7 +33,7 @@ public enum StateCopy {
                                          "deployed_at", "received_at", "updated_at", "revision", "payload", "event_id"], order: "id"),
         Table(name: "deploy_counters", columns: ["service", "last_number"], order: "service"),
         Table(name: "suggestions", columns: ["service", "endpoint", "first_seen", "last_seen", "deploys", "environments"], order: "service"),
-        Table(name: "events", columns: ["seq", "id", "type", "time", "revision", "envelope"], order: "seq"),
+        Table(name: "events", columns: ["seq", "id", "type", "time", "revision", "envelope"], order: "seq", envelopes: ["envelope"]),
         Table(name: "webhook_seen", columns: ["endpoint", "message_id", "event_id", "seen_at"], order: "endpoint, message_id"),
         // Newest first is insertion order: SQLite's rowid, PostgreSQL's seq (`StateCopySide.order`).
         Table(name: "deliveries", columns: ["id", "event_id", "event_type", "reaction", "revision", "status", "attempts", "round_attempts",

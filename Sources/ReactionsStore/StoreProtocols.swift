@@ -29,6 +29,12 @@ public protocol DeployStore: AnyObject, Sendable {
     func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)?
     /// How far retention has pruned events (and so their deliveries).
     func pruneHorizon() throws(StoreError) -> PruneHorizon
+    /// The form of envelope this store keeps, so `DeployRecord`s are prepared in it.
+    var envelopeForm: EnvelopeForm { get }
+}
+
+extension DeployStore {
+    public var envelopeForm: EnvelopeForm { .text }
 }
 
 /// The outbox as the dispatcher and the `deliveries` command see it.

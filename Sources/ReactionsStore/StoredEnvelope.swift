@@ -1,5 +1,10 @@
 import ReactionsCore
 
+/// How a store keeps event envelopes (`StoredEnvelope`).
+public enum EnvelopeForm: Sendable {
+    case text, packed
+}
+
 /// The form an event's envelope takes in the `events` table: only what its columns and
 /// the CloudEvents defaults cannot give back.
 ///
@@ -11,7 +16,18 @@ import ReactionsCore
 ///
 /// Rows written before this form keep their full envelope (they begin with
 /// `specversion`, which the compact form never holds) and are read as they are.
+///
+/// SQLite stores the same value packed (`PackedJSON`, a blob), PostgreSQL as text: each
+/// store says which it takes (`DeployStore.envelopeForm`), so the deploy path prepares the
+/// right one on the request's thread.
 enum StoredEnvelope {
+    /// An envelope as a row holds it: text (PostgreSQL, and SQLite rows written before
+    /// packing; they stay as written) or packed (SQLite).
+    enum Stored {
+        case text(String)
+        case packed([UInt8])
+    }
+
     /// The members to store before `data`, in order.
     static func members(of event: CloudEvent) -> [JSON.Member] {
         var m: [JSON.Member] = []
@@ -32,27 +48,70 @@ enum StoredEnvelope {
         JSON.object(members(of: event) + [.init("data", event.data)]).compactText
     }
 
-    /// The text the deploy path writes before its data: `{…members…,"data":`.
-    static func head(of event: CloudEvent) -> String {
-        var text: [UInt8] = [UInt8(ascii: "{")]
-        let members = members(of: event)
-        JSONWriter.writeMembers(members, into: &text)
-        if !members.isEmpty { text.append(UInt8(ascii: ",")) }
-        text.append(contentsOf: #""data":"#.utf8)
-        return String(decoding: text, as: UTF8.self)
+    /// The packed form of a whole event (`PackedJSON`).
+    static func packed(of event: CloudEvent) -> [UInt8] {
+        var out: [UInt8] = [PackedJSON.marker, 0x04]
+        out.reserveCapacity(512)
+        PackedJSON.writeMembers(members(of: event) + [.init("data", event.data)], into: &out)
+        out.append(0x00)
+        return out
     }
 
-    /// The envelope as received, from a stored row. Nil when the text is not an envelope
+    /// What the deploy path writes before its data's members, in `form`: `{…members…,"data":{`
+    /// as text, or the packed equivalent.
+    static func head(of event: CloudEvent, form: EnvelopeForm) -> [UInt8] {
+        let members = members(of: event)
+        switch form {
+        case .text:
+            var text: [UInt8] = [UInt8(ascii: "{")]
+            JSONWriter.writeMembers(members, into: &text)
+            if !members.isEmpty { text.append(UInt8(ascii: ",")) }
+            text.append(contentsOf: #""data":{"#.utf8)
+            return text
+        case .packed:
+            var out: [UInt8] = [PackedJSON.marker, 0x04]
+            PackedJSON.writeMembers(members, into: &out)
+            PackedJSON.writeName("data", into: &out)
+            out.append(0x04)
+            return out
+        }
+    }
+
+    /// The whole stored value: the envelope's members and `data`, as one object.
+    static func value(_ stored: Stored) -> JSON? {
+        switch stored {
+        case .text(let text): try? JSONParser.value(text)
+        case .packed(let bytes): PackedJSON.value(bytes)
+        }
+    }
+
+    /// The stored value as text (what `state copy` carries between stores).
+    static func text(of stored: Stored) -> String? {
+        switch stored {
+        case .text(let text): text
+        case .packed: value(stored)?.compactText
+        }
+    }
+
+    /// The envelope as received, from a stored row. Nil when the row is not an envelope
     /// this or an earlier release wrote.
-    static func envelope(stored text: String, id: String, type: String, time: String) -> JSON? {
-        guard let stored = try? JSONParser.value(text), let members = stored.objectMembers else { return nil }
-        if members.first?.key == "specversion" { return stored }
+    static func envelope(stored: Stored, id: String, type: String, time: String) -> JSON? {
+        guard let value = value(stored), let members = value.objectMembers else { return nil }
+        if members.first?.key == "specversion" { return value }
         return event(members: members, id: id, type: type, time: time)?.envelope
     }
 
+    static func envelope(stored text: String, id: String, type: String, time: String) -> JSON? {
+        envelope(stored: .text(text), id: id, type: type, time: time)
+    }
+
     /// Only the data of a stored row (a deploy's payload needs no more).
+    static func data(stored: Stored) -> JSON? {
+        value(stored)?["data"]
+    }
+
     static func data(stored text: String) -> JSON? {
-        (try? JSONParser.value(text))?["data"]
+        data(stored: .text(text))
     }
 
     private static func event(members: [JSON.Member], id: String, type: String, time: String) -> CloudEvent? {

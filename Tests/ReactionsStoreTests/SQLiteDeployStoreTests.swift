@@ -29,6 +29,28 @@ import ReactionsCore
         #expect(outcomes.compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } } == ["20", "8"])
     }
 
+    /// Events are stored packed; a state written before holds them as text, and both read
+    /// back the same (listings, events, explain).
+    @Test func packedAndTextEnvelopesReadTheSame() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try record("cart", matched: "cart", number: "7"), try record("mystery")])
+        let deploys = try store.deploys(DeployQuery())
+        let events = try store.events(type: nil, limit: 10)
+        let explained = try deploys.compactMap(\.eventID).map { id throws in try #require(try store.event(id: id)).envelope }
+        let db = try SQLiteDatabase(path: path)
+        #expect(try db.integer("SELECT count(*) FROM events WHERE typeof(envelope) = 'blob'") == 3)
+        // As an earlier release wrote them.
+        let rows = try db.prepare("SELECT seq, envelope FROM events")
+        var texts: [(Int, String)] = []
+        while try rows.step() { texts.append((rows.int(0), try #require(StoredEnvelope.text(of: rows.envelope(1))))) }
+        for (seq, text) in texts { try db.prepare("UPDATE events SET envelope = ? WHERE seq = ?").bind(.text(text), .int(seq)).run() }
+        #expect(try db.integer("SELECT count(*) FROM events WHERE typeof(envelope) = 'text'") == 3)
+        #expect(try store.deploys(DeployQuery()) == deploys)
+        #expect(try store.events(type: nil, limit: 10) == events)
+        #expect(try deploys.compactMap(\.eventID).map { id throws in try #require(try store.event(id: id)).envelope } == explained)
+        #expect(deploys.first?.payload["deployer"] != nil)
+    }
+
     @Test func listingByServiceSeeksItsIndex() throws {
         let store = try SQLiteDeployStore(path: path)
         _ = try store.record([try record("shop_cart", matched: "cart"), try record("mystery"), try record("cart", matched: "cart"),

@@ -32,6 +32,16 @@ import ReactionsCore
                    subject: "s", data: .bool(true), service: "s", endpoint: "ci"),
     ]
 
+    /// A deploy as OpsLevel's documentation shows one, commit and all.
+    static let opsLevelDeploy = """
+        {"deploy_number":"1","status":"succeeded","id":1,"dedup_id":"9ad6a8b2","service":"shopping_cart",
+         "deployer":{"id":"1a9f841f","email":"michael.scott@example.com","name":"Michael Scott"},"deployed_at":"2026-12-05T10:40:08.440Z",
+         "environment":"Production","description":"Deployed by CI Pipeline: Deploy #1 of shopping_cart","deploy_url":"https://ci.example.com/1",
+         "commit":{"sha":"38d02f0a4e6d6e5c4b7a9b8f3c2d1e0f9a8b7c6d","message":"Merge branch 'fix-tax-rate' into 'master'","branch":"master",
+                   "date":"2026-12-05T10:40:08.440Z","authoring_date":"2026-12-05T10:40:08.440Z","author_name":"Dwight Schrute",
+                   "author_email":"dwight.schrute@example.com","committer_name":"Jim Halpert","committer_email":"jim.halpert@example.com"}}
+        """
+
     @Test(arguments: shapes) func readsBackWhatWasReceived(_ event: CloudEvent) throws {
         let stored = StoredEnvelope.text(of: event)
         let read = try #require(StoredEnvelope.envelope(stored: stored, id: event.id, type: event.type, time: event.time))
@@ -40,13 +50,36 @@ import ReactionsCore
         #expect(StoredEnvelope.data(stored: stored) == event.data)
     }
 
-    @Test func theDeployPathWritesTheSameForm() throws {
-        let event = Self.shapes[0]
-        var bare = event
-        bare.data = .null
-        let text = StoredEnvelope.head(of: bare) + event.data.compactText + "}"
-        #expect(text == StoredEnvelope.text(of: event))
-        #expect(StoredEnvelope.head(of: CloudEvent(id: "i", source: "", type: "t", time: "x", subject: nil, data: .null)) == #"{"source":"","data":"#)
+    @Test(arguments: shapes) func readsBackWhatWasReceivedWhenPacked(_ event: CloudEvent) throws {
+        let packed = StoredEnvelope.packed(of: event)
+        let read = try #require(StoredEnvelope.envelope(stored: .packed(packed), id: event.id, type: event.type, time: event.time))
+        #expect(read.compactText == event.envelope.compactText)
+        #expect(StoredEnvelope.data(stored: .packed(packed)) == event.data)
+        #expect(StoredEnvelope.text(of: .packed(packed)) == StoredEnvelope.text(of: event))
+    }
+
+    /// The deploy path assembles its envelope from bytes prepared on the request's thread;
+    /// in either form it must be the envelope a whole event would have been stored as.
+    @Test(arguments: [EnvelopeForm.text, .packed]) func theDeployPathWritesTheSameForm(_ form: EnvelopeForm) throws {
+        let required = #""description":"d","deployed_at":"2026-12-06T01:00:00Z","deployer":{"email":"a@b.c"}"#
+        for (body, number) in [(#"{"service":"cart","environment":"Production","deploy_number":"7","#, nil),
+                               (#"{"service":"cart","#, "12"),
+                               (#"{"service":"cart","deploy_number":19,"#, nil)] as [(String, String?)] {
+            let payload = try DeployPayload.parse(Array((body + required + "}").utf8)).get()
+            let record = DeployRecord(endpoint: "ci", payload: payload, serviceName: "cart", receivedAt: "2026-12-06T01:00:00Z", revision: 1, form: form)
+            let stored = record.envelope(deployID: 42, deployNumber: number)
+            var data: [JSON.Member] = []
+            if let sent = number.map(JSON.string) ?? payload.raw["deploy_number"] { data.append(.init("deploy_number", sent)) }
+            data += [.init("status", .string("succeeded")), .init("id", .int(42))]
+            data += (payload.raw.objectMembers ?? []).filter { !DeployRecord.isComputedData($0.key) }
+            let event = CloudEvent(id: record.eventID, source: "/endpoints/ci", type: "deploy.succeeded", time: "2026-12-06T01:00:00Z",
+                                   subject: "cart", data: .object(data), service: "cart", environment: payload.environment, endpoint: "ci")
+            switch (form, stored) {
+            case (.text, .text(let text)): #expect(text == StoredEnvelope.text(of: event))
+            case (.packed, .packed(let bytes)): #expect(bytes == StoredEnvelope.packed(of: event))
+            default: Issue.record("a \(form) record stored \(stored)")
+            }
+        }
     }
 
     /// Rows written before the compact form hold the whole envelope; they read as they are.
@@ -63,9 +96,14 @@ import ReactionsCore
         }
     }
 
-    /// What the compact form is for: a deploy's stored event is ~200 bytes shorter.
-    @Test func aDeployEventIsStoredShorter() {
+    /// What the compact form is for: a deploy's stored event is ~200 bytes shorter, and
+    /// packed, shorter again by its member names.
+    @Test func aDeployEventIsStoredShorter() throws {
         let event = Self.shapes[0]
         #expect(event.envelope.compactText.utf8.count - StoredEnvelope.text(of: event).utf8.count >= 200)
+        var deploy = event
+        deploy.data = try JSONParser.value(Self.opsLevelDeploy)
+        let text = StoredEnvelope.text(of: deploy).utf8.count, packed = StoredEnvelope.packed(of: deploy).count
+        #expect(Double(packed) <= Double(text) * 0.75, "packed \(packed) B, text \(text) B")
     }
 }

@@ -122,6 +122,12 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         if let i = Int(lexeme) { text = String(i) } else { text = lexeme }
     }
 
+    /// A number from its text; nil unless the text is exactly one JSON number.
+    public init?(text: String) {
+        guard case .number(let number)? = try? JSONParser.value(text) else { return nil }
+        self = number
+    }
+
     public var intValue: Int? { Int(text) }
     public var doubleValue: Double? { Double(text) }
     public var description: String { text }

@@ -115,14 +115,14 @@ extension PostgresDeployStore {
             let r = batch[i]
             guard let id = ids[i], let number = numbers[i] else { continue }
             events.append(.init(id: r.eventID, type: r.payload.status.eventType, time: r.receivedAt, revision: r.revision,
-                                envelopeText: r.envelope(deployID: id, deployNumber: number),
+                                envelopeText: try Self.text(r.envelope(deployID: id, deployNumber: number)),
                                 reactions: r.firings.resolve(id: id, deployNumber: .string(number))))
             outcomes[i] = .created(deployID: id, deployNumber: number, eventID: r.eventID)
         }
         for u in updates {
             let r = batch[u.index]
             events.append(.init(id: r.eventID, type: r.payload.status.eventType, time: r.receivedAt, revision: r.revision,
-                                envelopeText: r.envelope(deployID: u.id, deployNumber: nil),
+                                envelopeText: try Self.text(r.envelope(deployID: u.id, deployNumber: nil)),
                                 reactions: r.firings.resolve(id: u.id, deployNumber: r.payload.raw["deploy_number"])))
             outcomes[u.index] = .updated(deployID: u.id, eventID: r.eventID)
         }
@@ -133,4 +133,11 @@ extension PostgresDeployStore {
 
     /// Strings as one parameter, for `IN (SELECT jsonb_array_elements_text($n::jsonb))`.
     static func list(_ strings: [String]) -> PGValue { .text(JSON.array(strings.map(JSON.string)).compactText) }
+
+    /// PostgreSQL keeps envelopes as text; a record prepared packed (not by serve, which
+    /// asks the store's form) is spelled out here.
+    static func text(_ envelope: StoredEnvelope.Stored) throws(StoreError) -> String {
+        guard let text = StoredEnvelope.text(of: envelope) else { throw .corrupt("a deploy's event could not be written as text") }
+        return text
+    }
 }

@@ -151,7 +151,7 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
             StoredDeploy(id: rows.int(r, 0), endpoint: rows.text(r, 1), service: rows.text(r, 2), serviceName: rows.optionalText(r, 3),
                          environment: rows.optionalText(r, 4), status: rows.text(r, 5), deployNumber: rows.text(r, 6),
                          dedupID: rows.optionalText(r, 7), deployedAt: rows.text(r, 8), receivedAt: rows.text(r, 9), updatedAt: rows.text(r, 10),
-                         payload: SQLiteDeployStore.payload(stored: rows.text(r, 11), envelope: rows.optionalText(r, 12)),
+                         payload: SQLiteDeployStore.payload(stored: rows.text(r, 11), envelope: rows.optionalText(r, 12).map(StoredEnvelope.Stored.text)),
                          eventID: rows.optionalText(r, 13))
         }
     }
