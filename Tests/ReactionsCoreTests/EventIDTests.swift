@@ -37,20 +37,39 @@ struct EventIDTests {
         }
     }
 
-    @Test("are unique and sort in the order they were made")
+    @Test("are unique and strictly increase in the order they were made, within a millisecond too")
     func uniqueAndOrdered() {
         var last = ""
         var seen = Set<String>()
         var randomBits = Set<Character>()
+        var sameMillisecond = 0
         for _ in 0..<20_000 {
             let id = EventID.make()
             #expect(seen.insert(id).inserted)
-            // Within one millisecond the order is random; across milliseconds it is time's.
-            #expect(id.prefix(13) >= last.prefix(13))
+            #expect(id > last, "\(id) after \(last)")
+            if id.prefix(13) == last.prefix(13) { sameMillisecond += 1 }
             last = id
             randomBits.insert(id.last ?? "x")
         }
+        #expect(sameMillisecond > 0, "the loop never made two ids in one millisecond; the counter went untested")
         #expect(randomBits.count == 16)
+    }
+
+    @Test("carry the time forward when the counter runs out or the clock steps back")
+    func counterOverflowAndClockSteps() {
+        var sequence = EventID.Sequence()
+        var last = sequence.next(now: 1_000)
+        #expect(last.millis == 1_000 && last.counter < 0x0800)
+        for _ in 0..<5_000 {
+            let next = sequence.next(now: 1_000)
+            #expect((next.millis, next.counter) > (last.millis, last.counter))
+            last = next
+        }
+        #expect(last.millis > 1_000, "4,096 counter values per millisecond at most")
+        let stepped = sequence.next(now: 500)
+        #expect((stepped.millis, stepped.counter) > (last.millis, last.counter))
+        let later = sequence.next(now: 9_000)
+        #expect(later.millis == 9_000)
     }
 
     @Test("draw their random bits from xoshiro256**, as the reference implementation computes it")

@@ -17,11 +17,11 @@ public enum EventID {
     public static func make() -> String {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        let millis = UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
-        let random = bits.withLock { generator in (generator.next(), UInt16(truncatingIfNeeded: generator.next())) }
-        // 48 bits of time, version 7, 12 random bits | variant 10, 62 random bits.
-        let high = millis << 16 | 0x7000 | UInt64(random.1 & 0x0FFF)
-        let low = 0x8000_0000_0000_0000 | (random.0 & 0x3FFF_FFFF_FFFF_FFFF)
+        let now = UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
+        let (millis, counter, random) = state.withLock { state in state.next(now: now) }
+        // 48 bits of time, version 7, a 12-bit counter | variant 10, 62 random bits.
+        let high = millis << 16 | 0x7000 | UInt64(counter)
+        let low = 0x8000_0000_0000_0000 | (random & 0x3FFF_FFFF_FFFF_FFFF)
         return String(unsafeUninitializedCapacity: 36) { out in
             let digits: StaticString = "0123456789abcdef"
             var at = 0
@@ -79,7 +79,34 @@ public enum EventID {
         }
     }
 
-    private static let bits = Mutex(Xoshiro256StarStar(seed: SystemRandomNumberGenerator()))
+    private static let state = Mutex(Sequence())
+
+    /// Ids from one process strictly increase (RFC 9562 §6.2, method 1: a counter in
+    /// `rand_a`). With random bits there, ids made in the same millisecond landed in random
+    /// order, and every index keyed by them (events, deliveries, attempts) split pages in
+    /// the middle, leaving them half empty: attempts took 167 bytes a row for 84 of data.
+    struct Sequence {
+        var generator = Xoshiro256StarStar(seed: SystemRandomNumberGenerator())
+        var millis: UInt64 = 0
+        var counter: UInt16 = 0
+
+        /// The next id's time, counter and random bits. The counter starts each millisecond
+        /// at a random value below 2,048 (so it rarely runs out); when it does, or when the
+        /// clock steps back, the time is carried forward from the last id instead.
+        mutating func next(now: UInt64) -> (millis: UInt64, counter: UInt16, random: UInt64) {
+            let random = generator.next()
+            if now > millis {
+                millis = now
+                counter = UInt16(truncatingIfNeeded: random >> 53) & 0x07FF
+            } else if counter < 0x0FFF {
+                counter += 1
+            } else {
+                millis += 1
+                counter = UInt16(truncatingIfNeeded: random >> 53) & 0x07FF
+            }
+            return (millis, counter, random)
+        }
+    }
 }
 
 /// xoshiro256** (Blackman and Vigna): fast, 256 bits of state, passes BigCrush.

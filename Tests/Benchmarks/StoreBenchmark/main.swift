@@ -98,7 +98,8 @@ var sampleEvents: [String] = []
         let outcomes = try store.record(records)
         recordSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         for case .created(_, _, let eventID) in outcomes where Int.random(in: 0..<max(1, total / 400)) == 0 { sampleEvents.append(eventID) }
-        let pending = try outbox.deliveries(DeliveryQuery(status: .pending, limit: n))
+        // Oldest first, as the dispatcher takes them (the listing is newest first).
+        let pending = try outbox.deliveries(DeliveryQuery(status: .pending, limit: n)).reversed()
         try outbox.record(pending.map { delivery in
             let failed = Int.random(in: 0..<100) == 0
             let attempt = AttemptRecord(number: 1, startedAt: Timestamp.now(), milliseconds: 87, succeeded: !failed,
