@@ -17,12 +17,13 @@ struct AdminAPI {
         ("POST", "/api/v1/events"), ("GET", "/api/v1/state"), ("GET", "/api/v1/revisions"), ("POST", "/api/v1/revisions"),
         ("GET", "/api/v1/revisions/{number}"), ("GET", "/api/v1/secrets"), ("GET", "/api/v1/deliveries"), ("GET", "/api/v1/deliveries/{id}"),
         ("POST", "/api/v1/deliveries/{id}/redeliver"), ("GET", "/api/v1/stats"), ("GET", "/api/v1/openapi.json"),
+        ("POST", "/api/v1/replay"),
     ]
 
     static func routeLabel(_ path: Substring) -> String {
         switch path {
         case "/api/v1/deploys", "/api/v1/suggestions", "/api/v1/events", "/api/v1/state", "/api/v1/deliveries", "/api/v1/stats",
-             "/api/v1/openapi.json",
+             "/api/v1/openapi.json", "/api/v1/replay",
              "/api/v1/revisions", "/api/v1/secrets": return String(path)
         default:
             if path.hasPrefix("/api/v1/revisions/") { return "/api/v1/revisions/:number" }
@@ -81,6 +82,8 @@ struct AdminAPI {
                 return respond(redeliver(id))
             case ("POST", "/api/v1/revisions"):
                 return respond(RevisionsAPI(runtime: runtime).commit(request))
+            case ("POST", "/api/v1/replay"):
+                return ReplayAPI(runtime: runtime).handle(request, respond: respond)
             case ("GET", _):
                 if let response = try RevisionsAPI(runtime: runtime).read(request) { return respond(response) }
             default:
@@ -260,15 +263,20 @@ struct AdminAPI {
         if head.method == "POST", head.path == "/api/v1/deploys", case .success(let endpoint) = Self.deployEndpoint(head, runtime.routes) {
             return endpoint.maxBodyBytes
         }
-        guard head.method == "POST", head.path == "/api/v1/revisions", let token = Self.bearerToken(head.headers),
-              let scope = runtime.adminTokens.scope(of: token), scope >= .apply else { return nil }
+        // A planned document, for a replay (plan scope) or a commit (apply scope).
+        guard head.method == "POST", head.path == "/api/v1/revisions" || head.path == "/api/v1/replay", let token = Self.bearerToken(head.headers),
+              let scope = runtime.adminTokens.scope(of: token), scope >= Self.scope(method: "POST", path: String(head.path)) else { return nil }
         return Self.revisionBodyLimit
     }
 
     /// The scope each route needs.
     static func scope(method: String, path: String) -> AdminScope {
         if method == "POST" {
-            return path == "/api/v1/revisions" ? .apply : .admin
+            switch path {
+            case "/api/v1/revisions": return .apply
+            case "/api/v1/replay": return .plan
+            default: return .admin
+            }
         }
         if path.hasPrefix("/api/v1/revisions/") || path == "/api/v1/secrets" { return .plan }
         return .read

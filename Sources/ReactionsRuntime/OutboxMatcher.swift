@@ -4,9 +4,7 @@ import ReactionsStore
 /// The matcher every writer of events hands the store, so deliveries are queued in the
 /// event's transaction: the runtime for what it receives, `apply` for `config.applied`.
 public enum OutboxMatcher {
-    /// Events caused by reactions carry their chain's depth; past this one they are stored
-    /// but fire nothing, so two reactions that emit each other's events cannot loop.
-    public static let maximumChainDepth = 8
+    public static let maximumChainDepth = CloudEvent.maximumChainDepth
 
     /// nil when the config has no enabled reactions.
     public static func make(_ config: Config) -> ReactionMatcher? {

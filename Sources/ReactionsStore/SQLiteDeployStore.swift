@@ -320,6 +320,33 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         return out
     }
 
+    public func eachEvent(since: Int64?, limit: Int?, _ each: (JSON) -> Bool) throws(StoreError) {
+        // Paged by id, downwards: ids are UUIDv7, so their order is the order they were made
+        // and a time is a range of the index (`EventID.lowerBound`). A page is its own
+        // statement: no read transaction stays open for the length of a replay.
+        let s = try db.prepare("SELECT envelope, id, type, time FROM events WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT ?")
+        let floor = since.map(EventID.lowerBound(milliseconds:)) ?? ""
+        var cursor = "g"  // above every id: they are lowercase hex
+        var left = limit ?? Int.max
+        while left > 0 {
+            try s.bind(.text(floor), .text(cursor), .int(min(left, Self.eventPage)))
+            var read = 0
+            while try s.step() {
+                read += 1
+                cursor = s.text(1)
+                guard let envelope = StoredEnvelope.envelope(stored: s.envelope(0), id: cursor, type: s.text(2), time: s.text(3)) else {
+                    throw .corrupt("event \(cursor) cannot be read")
+                }
+                if !each(envelope) { s.reset(); return }
+            }
+            s.reset()
+            left -= read
+            if read < Self.eventPage { return }
+        }
+    }
+
+    static let eventPage = 1_000
+
     /// One stored event and the revision it was received under.
     public func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)? {
         let s = try db.prepare("SELECT envelope, revision, type, time FROM events WHERE id = ?")

@@ -29,6 +29,10 @@ public protocol DeployStore: AnyObject, Sendable {
     func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)?
     /// How far retention has pruned events (and so their deliveries).
     func pruneHorizon() throws(StoreError) -> PruneHorizon
+    /// Recorded events, newest first: those made since `since` (milliseconds since the
+    /// epoch; nil: all), at most `limit`, read a batch at a time so a long history never sits
+    /// in memory (`plan --replay`). `each` returns false to stop early.
+    func eachEvent(since: Int64?, limit: Int?, _ each: (JSON) -> Bool) throws(StoreError)
     /// The form of envelope this store keeps, so `DeployRecord`s are prepared in it.
     var envelopeForm: EnvelopeForm { get }
 }

@@ -62,6 +62,21 @@ struct RemoteStateStore: StateStore {
         return info
     }
 
+    /// `plan --replay --server`: the server replays its own history against the running
+    /// revision and `desired` (history never leaves it; only counts and examples come back).
+    func replay(desired: StateDocument, since: Int64?, limit: Int?) throws(StoreError) -> Replay {
+        var body: [JSON.Member] = [.init("desired", desired.json)]
+        if let since { body.append(.init("since", .string(Timestamp.format(milliseconds: since)))) }
+        if let limit { body.append(.init("events", .int(limit))) }
+        let response: APIClient.Response
+        do { response = try client.send("POST", "/api/v1/replay", body: .object(body), timeout: 600) } catch {
+            throw .cannotOpen(path: client.baseURL, reason: error.message)
+        }
+        guard response.status == 200, let json = response.body else { throw failure(response) }
+        guard let replay = Replay(json: json) else { throw .corrupt("the server's replay cannot be read") }
+        return replay
+    }
+
     /// Which of `names` resolve on the server (names only travel; values never leave it).
     func available(_ names: [String]) throws(StoreError) -> Set<String> {
         guard !names.isEmpty else { return [] }

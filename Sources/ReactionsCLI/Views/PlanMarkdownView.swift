@@ -47,15 +47,19 @@ struct PlanMarkdownView {
         }
         let tableHead = "| | Resource | Action | Source |\n|---|---|---|---|\n"
 
+        // The replay's section comes after the changes, but its room is set aside first: it
+        // has its own share of the budget, and the changes fit in what is left.
+        let replaySection = plan.replay.map { Self.replay($0, budget: Self.replayBudget) } ?? ""
+        let limit = Self.limit - replaySection.utf8.count
         var out = head + caution + warnings
-        guard plan.hasChanges else { return out }
+        guard plan.hasChanges else { return out + replaySection }
         // Fit the table, then as many detail blocks as the budget allows, whole entries only.
         var size = out.utf8.count + tableHead.utf8.count
         var table = tableHead
         var shownRows = 0
         for row in rows {
             let rowSize = row.utf8.count + 1
-            if size + rowSize + 400 > Self.limit { break }
+            if size + rowSize + 400 > limit { break }
             table += row + "\n"
             size += rowSize
             shownRows += 1
@@ -64,7 +68,7 @@ struct PlanMarkdownView {
         if shownRows < rows.count {
             let more = rows.count - shownRows
             out += "\n_\(Text.count(more, "more change")) \(more == 1 ? "is" : "are") not listed: the comment would pass GitHub's size limit. Run `reactions plan` to see them all._\n"
-            return out
+            return out + replaySection
         }
         let opening = "\n<details><summary>Details</summary>\n\n"
         let footer = "\n</details>\n"
@@ -74,7 +78,7 @@ struct PlanMarkdownView {
         for change in plan.changes {
             let d = detail(change)
             let detailSize = d.utf8.count
-            if size + detailSize + 300 > Self.limit { break }
+            if size + detailSize + 300 > limit { break }
             out += d
             size += detailSize
             shownDetails += 1
@@ -84,7 +88,7 @@ struct PlanMarkdownView {
             out += "_Details of \(Text.count(more, "more change")) \(more == 1 ? "is" : "are") left out to stay under GitHub's comment size limit; run `reactions plan` to see them._\n"
         }
         out += footer
-        return out
+        return out + replaySection
     }
 
     func detail(_ change: ResourceChange) -> String {

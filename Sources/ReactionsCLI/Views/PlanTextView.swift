@@ -13,6 +13,9 @@ struct PlanTextView {
             out += "reactions will perform the following actions:\n\n"
             for change in plan.changes { out += block(change) + "\n" }
         }
+        if let replay = plan.replay {
+            out += (plan.hasChanges ? "" : "\n") + ReplayView(terminal: terminal).render(replay) + "\n"
+        }
         if !plan.warnings.isEmpty {
             out += terminal.style("Warnings:", .yellow, .bold) + "\n"
             out += DiagnosticsView(terminal: terminal).render(plan.warnings).split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,3 +1,5 @@
+import ReactionsCore
+
 /// Small text helpers for views. Foundation's `padding(toLength:)` bridges through
 /// NSString, which showed up as an eighth of a 10k-resource plan's time.
 enum Text {
@@ -10,6 +12,14 @@ enum Text {
     /// `1 reaction`, `2 reactions`, `0 reactions`: a count and its noun, agreeing.
     static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
         "\(number(n)) \(n == 1 ? noun : plural ?? noun + "s")"
+    }
+
+    /// `2026-12-05 10:40:08 UTC`: a stored time as a person reads it (what does not parse
+    /// is shown as it is).
+    static func time(_ text: String) -> String {
+        guard let ms = Timestamp.milliseconds(text) else { return text }
+        let canonical = Timestamp.format(milliseconds: ms)
+        return String(canonical.prefix(10)) + " " + String(canonical.dropFirst(11).prefix(8)) + " UTC"
     }
 
     /// `1,204`: digits grouped in thousands, as counts are printed.

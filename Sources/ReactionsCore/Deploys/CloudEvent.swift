@@ -1,6 +1,10 @@
 /// An event in the CloudEvents 1.0 structured JSON envelope (DESIGN §3), with the flat,
 /// lowercase extension attributes reactions adds.
 public struct CloudEvent: Sendable, Equatable {
+    /// Events caused by reactions carry their chain's depth; past this one they are stored
+    /// but fire nothing, so two reactions that emit each other's events cannot loop.
+    public static let maximumChainDepth = 8
+
     public var id: String
     /// `/endpoints/<name>`, `/reactions/<name>`, `/config`.
     public var source: String

@@ -19,6 +19,8 @@ public struct Plan: Sendable {
     public var scripts: [String: [UInt8]]
     /// Where the plan was made; nil in plan files saved before it was recorded.
     public var state: StateLocation? = nil
+    /// What the change does to recorded events (`plan --replay`); nil when not asked.
+    public var replay: Replay? = nil
 
     public init(base: Base?, changes: [ResourceChange], warnings: [Diagnostic], desired: StateDocument, scripts: [String: [UInt8]]) {
         self.base = base

@@ -20,6 +20,7 @@ public enum PlanJSON {
         members.append(.init("summary", .object(["add": .int(s.add), "change": .int(s.change), "destroy": .int(s.destroy), "replace": .int(s.replace)])))
         members.append(.init("changes", .array(plan.changes.map(change))))
         members.append(.init("warnings", .array(plan.warnings.map(diagnostic))))
+        if let replay = plan.replay { members.append(.init("replay", replay.json)) }
         if asFile {
             members.append(.init("desired", plan.desired.json))
             members.append(.init("scripts", .sortedObject(plan.scripts.mapValues { .string(Data($0).base64EncodedString()) })))
@@ -64,7 +65,8 @@ public enum PlanJSON {
         }
     }
 
-    /// Reads a saved plan. Only what apply needs is read back: the base and the desired state.
+    /// Reads a saved plan: what apply needs (the base and the desired state), and the replay
+    /// reviewed with it.
     public static func decodeFile(_ json: JSON) throws(FileError) -> Plan {
         guard json["kind"]?.stringValue == planFileKind else { throw .notAPlan("it has no \"kind\": \"\(planFileKind)\"") }
         guard let version = json["format_version"]?.stringValue, version.hasPrefix("1.") else {
@@ -97,6 +99,10 @@ public enum PlanJSON {
         // Changes are recomputed against the base when applying; the saved list is for reading.
         var plan = Plan(base: base, changes: [], warnings: [], desired: desired, scripts: scripts)
         plan.state = state
+        if let r = json["replay"], r != .null {
+            guard let replay = Replay(json: r) else { throw .notAPlan("\"replay\" is malformed") }
+            plan.replay = replay
+        }
         return plan
     }
 }

@@ -174,6 +174,27 @@ public final class PostgresDeployStore: DeployStore, @unchecked Sendable {
         }
     }
 
+    public func eachEvent(since: Int64?, limit: Int?, _ each: (JSON) -> Bool) throws(StoreError) {
+        // As SQLite pages them: by id (UUIDv7, time-ordered), downwards, a page per query.
+        let floor = since.map(EventID.lowerBound(milliseconds:)) ?? ""
+        var cursor = "g"  // above every id: they are lowercase hex
+        var left = limit ?? Int.max
+        while left > 0 {
+            let page = min(left, SQLiteDeployStore.eventPage)
+            let rows = try db.query("SELECT envelope, id, type, time FROM events WHERE id >= $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                                    [.text(floor), .text(cursor), .int(page)])
+            for r in 0..<rows.count {
+                cursor = rows.text(r, 1)
+                guard let envelope = StoredEnvelope.envelope(stored: rows.text(r, 0), id: cursor, type: rows.text(r, 2), time: rows.text(r, 3)) else {
+                    throw .corrupt("event \(cursor) cannot be read")
+                }
+                if !each(envelope) { return }
+            }
+            left -= rows.count
+            if rows.count < page { return }
+        }
+    }
+
     public func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)? {
         let rows = try db.query("SELECT envelope, revision, type, time FROM events WHERE id = $1", [.text(id)])
         guard rows.count > 0 else { return nil }
