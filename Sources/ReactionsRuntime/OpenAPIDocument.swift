@@ -946,6 +946,78 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/api/v1/replay": {
+      "post": {
+        "operationId": "replay",
+        "summary": "Replay recorded events against the served revision and a planned document (`plan --replay --server`); nothing is sent.",
+        "x-reactions-scope": "plan",
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "desired"
+                ],
+                "properties": {
+                  "desired": {
+                    "type": "object",
+                    "description": "The planned state document, as `reactions plan --out` saves it under `desired`."
+                  },
+                  "since": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "Replay the events recorded since then."
+                  },
+                  "events": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Replay only the newest N events."
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The replay.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Replay"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -1460,6 +1532,211 @@ enum OpenAPIDocument {
             }
           }
         }
+      },
+      "Replay": {
+        "type": "object",
+        "description": "What a planned config would do with recorded events, against the revision the server serves (the `replay` member of a plan's JSON).",
+        "required": [
+          "window",
+          "reactions",
+          "unmatched"
+        ],
+        "properties": {
+          "window": {
+            "type": "object",
+            "required": [
+              "since",
+              "until",
+              "events"
+            ],
+            "properties": {
+              "since": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "date-time"
+              },
+              "until": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "events": {
+                "type": "integer",
+                "minimum": 0
+              }
+            }
+          },
+          "reactions": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "name",
+                "change",
+                "before",
+                "after",
+                "started",
+                "stopped",
+                "examples",
+                "rendered"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "change": {
+                  "enum": [
+                    "created",
+                    "changed",
+                    "deleted",
+                    "integration_changed",
+                    null
+                  ]
+                },
+                "before": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "after": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "started": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "stopped": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "examples": {
+                  "type": "object",
+                  "required": [
+                    "started",
+                    "stopped"
+                  ],
+                  "properties": {
+                    "started": {
+                      "type": "array",
+                      "maxItems": 5,
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "id",
+                          "type",
+                          "time"
+                        ],
+                        "properties": {
+                          "id": {
+                            "type": "string"
+                          },
+                          "type": {
+                            "type": "string"
+                          },
+                          "service": {
+                            "type": [
+                              "string",
+                              "null"
+                            ]
+                          },
+                          "environment": {
+                            "type": [
+                              "string",
+                              "null"
+                            ]
+                          },
+                          "time": {
+                            "type": "string",
+                            "format": "date-time"
+                          }
+                        }
+                      }
+                    },
+                    "stopped": {
+                      "type": "array",
+                      "maxItems": 5,
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "id",
+                          "type",
+                          "time"
+                        ],
+                        "properties": {
+                          "id": {
+                            "type": "string"
+                          },
+                          "type": {
+                            "type": "string"
+                          },
+                          "service": {
+                            "type": [
+                              "string",
+                              "null"
+                            ]
+                          },
+                          "environment": {
+                            "type": [
+                              "string",
+                              "null"
+                            ]
+                          },
+                          "time": {
+                            "type": "string",
+                            "format": "date-time"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "rendered": {
+                  "type": [
+                    "object",
+                    "null"
+                  ],
+                  "required": [
+                    "event",
+                    "after",
+                    "before"
+                  ],
+                  "properties": {
+                    "event": {
+                      "type": "string"
+                    },
+                    "after": {
+                      "type": "object"
+                    },
+                    "before": {
+                      "type": [
+                        "object",
+                        "null"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "unmatched": {
+            "type": "object",
+            "required": [
+              "before",
+              "after"
+            ],
+            "properties": {
+              "before": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "after": {
+                "type": "integer",
+                "minimum": 0
+              }
+            }
+          }
+        }
       }
     },
     "responses": {
@@ -1515,6 +1792,23 @@ enum OpenAPIDocument {
       },
       "Internal": {
         "description": "The state store could not be read or written.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "A replay is already running on this server; try again after Retry-After seconds.",
+        "headers": {
+          "Retry-After": {
+            "schema": {
+              "type": "integer"
+            }
+          }
+        },
         "content": {
           "application/json": {
             "schema": {

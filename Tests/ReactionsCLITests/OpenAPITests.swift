@@ -72,6 +72,9 @@ import TestSupport
             ("GET /api/v1/deliveries/{id}", "GET", "/api/v1/deliveries/nope", nil, 404),
             ("GET /api/v1/deliveries/{id}", "GET", "/api/v1/deliveries/\(deliveryID)", nil, 200),
             ("POST /api/v1/deliveries/{id}/redeliver", "POST", "/api/v1/deliveries/\(deliveryID)/redeliver", "", 202),
+            // An empty planned document: every reaction deleted, so the replay lists them.
+            ("POST /api/v1/replay", "POST", "/api/v1/replay", #"{"desired": {"version": 1}, "events": 50}"#, 200),
+            ("POST /api/v1/replay", "POST", "/api/v1/replay", #"{"desired": 1}"#, 400),
         ]
         for (route, method, target, body, expected) in calls {
             let response = try await server.request(method, target, body: body, headers: auth)
