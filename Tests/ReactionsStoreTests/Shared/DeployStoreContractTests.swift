@@ -26,6 +26,36 @@ import ReactionsCore
         outcomes.compactMap { if case .created(_, let n, _) = $0 { return n } else { return nil } }
     }
 
+    /// `plan --replay` reads history through `eachEvent`: newest first across pages, within
+    /// a window, at most a count, stopping when asked.
+    @Test(arguments: StoreKind.available)
+    func eachEventHandsOverRecordedEventsNewestFirstAcrossPages(_ kind: StoreKind) throws {
+        let state = try kind.fresh()
+        let store = try state.deployStore()
+        let total = SQLiteDeployStore.eventPage * 2 + 17
+        var ids: [String] = []
+        for start in stride(from: 0, to: total, by: 500) {
+            let outcomes = try store.record(try (start..<min(total, start + 500)).map { _ in try record("cart", matched: "cart") })
+            ids += outcomes.compactMap { if case .created(_, _, let id) = $0 { return id } else { return nil } }
+        }
+        var seen: [String] = []
+        try store.eachEvent(since: nil, limit: nil) { seen.append($0["id"]?.stringValue ?? ""); return true }
+        #expect(seen == ids.reversed(), "every event once, newest first")
+        var limited: [JSON] = []
+        try store.eachEvent(since: nil, limit: 1_003) { limited.append($0); return true }
+        #expect(limited.map { $0["id"]?.stringValue ?? "" } == Array(ids.reversed().prefix(1_003)))
+        #expect(limited.first?["type"] == .string("deploy.succeeded") && limited.first?["data"]?["service"] == .string("cart"))
+        var none = 0
+        try store.eachEvent(since: Timestamp.epochMilliseconds() + 60_000, limit: nil) { _ in none += 1; return true }
+        #expect(none == 0, "nothing was recorded in the future")
+        var recent = 0
+        try store.eachEvent(since: Timestamp.epochMilliseconds() - 3_600_000, limit: nil) { _ in recent += 1; return true }
+        #expect(recent == total)
+        var stoppedAfter = 0
+        try store.eachEvent(since: nil, limit: nil) { _ in stoppedAfter += 1; return stoppedAfter < 3 }
+        #expect(stoppedAfter == 3)
+    }
+
     @Test(arguments: StoreKind.available)
     func numbersDeploysPerServiceAndKeepsGivenNumbers(_ kind: StoreKind) throws {
         let state = try kind.fresh()
