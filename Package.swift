@@ -34,6 +34,7 @@ let package = Package(
         .executableTarget(name: "IngestBenchmark", dependencies: ["HTTPServer", "ReactionsCore", "ReactionsStore", "ReactionsRuntime"],
                           path: "Tests/Benchmarks/IngestBenchmark"),
         .executableTarget(name: "StoreBenchmark", dependencies: ["CSQLite", "ReactionsCore", "ReactionsStore"], path: "Tests/Benchmarks/StoreBenchmark"),
+        .executableTarget(name: "ReplayBenchmark", dependencies: ["ReactionsCore", "ReactionsStore"], path: "Tests/Benchmarks/ReplayBenchmark"),
         // A raw socket client for the tests that speak HTTP byte by byte (server and hostile tests).
         .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport"),
         .testTarget(name: "ReactionsCoreTests", dependencies: ["ReactionsCore", "TestSupport"]),

@@ -104,11 +104,10 @@ enum ReactionDecoder {
                 }
             case "glob":
                 guard let pattern = ctx.string(op.value, op_p, "\"glob\"") else { return nil }
-                do { _ = try Glob(pattern) } catch {
+                do { return .glob(try Glob(pattern)) } catch {
                     ctx.error("invalid glob \"\(pattern)\": \(error.message)", op.value, op_p)
                     return nil
                 }
-                return .glob(pattern)
             case "prefix":
                 return ctx.string(op.value, op_p, "\"prefix\"").map(Condition.prefix)
             case "regex":

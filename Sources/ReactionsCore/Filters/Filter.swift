@@ -46,7 +46,9 @@ public struct Filter: Sendable, Hashable {
 public enum Condition: Sendable, Hashable {
     case equals(JSON)
     case oneOf([JSON])
-    case glob(String)
+    /// Compiled where the config is decoded: matching ran the pattern's parser for every
+    /// event the reaction was a candidate for.
+    case glob(Glob)
     case prefix(String)
     case regex(String)
     case exists(Bool)
@@ -58,7 +60,7 @@ public enum Condition: Sendable, Hashable {
         switch self {
         case .equals(let v): return v
         case .oneOf(let vs): return .array(vs)
-        case .glob(let p): return .object(["glob": .string(p)])
+        case .glob(let g): return .object(["glob": .string(g.pattern)])
         case .prefix(let p): return .object(["prefix": .string(p)])
         case .regex(let p): return .object(["regex": .string(p)])
         case .exists(let b): return .object(["exists": .bool(b)])

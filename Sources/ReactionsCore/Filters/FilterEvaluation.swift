@@ -11,8 +11,8 @@ extension Condition {
             return present == expected
         case .equals(let expected): return Self.equal(value, expected)
         case .oneOf(let options): return options.contains { Self.equal(value, $0) }
-        case .glob(let pattern):
-            guard let text = Self.scalarText(value), let glob = try? Glob(pattern) else { return false }
+        case .glob(let glob):
+            guard let text = Self.scalarText(value) else { return false }
             return glob.matches(text)
         case .prefix(let prefix):
             guard let text = Self.scalarText(value) else { return false }

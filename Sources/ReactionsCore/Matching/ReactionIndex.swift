@@ -11,6 +11,9 @@ public struct ReactionIndex: Sendable {
     private var byType: [String: Bucket] = [:]
     /// `custom.release.*`-style subscriptions, checked by prefix.
     private var byPrefix: [(prefix: String, reaction: Int)] = []
+    /// Each reaction's `when.endpoint`, and whether any has one.
+    private let endpoints: [String?]
+    private let hasEndpointTriggers: Bool
 
     public struct Match: Sendable {
         public var reaction: Reaction
@@ -22,11 +25,13 @@ public struct ReactionIndex: Sendable {
     public init(config: Config) {
         let sorted = config.reactions.filter(\.enabled).sorted { $0.name < $1.name }
         reactions = sorted
-        let endpoints = Dictionary(config.endpoints.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        endpoints = sorted.map(\.trigger.endpoint)
+        hasEndpointTriggers = sorted.contains { $0.trigger.endpoint != nil }
+        let declaredEndpoints = Dictionary(config.endpoints.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (index, reaction) in sorted.enumerated() {
             var types: Set<String> = []
             if reaction.trigger.events.isEmpty {
-                types = reaction.receivableEventTypes(endpoint: reaction.trigger.endpoint.flatMap { endpoints[$0] })
+                types = reaction.receivableEventTypes(endpoint: reaction.trigger.endpoint.flatMap { declaredEndpoints[$0] })
             }
             for pattern in reaction.trigger.events {
                 if pattern.hasPrefix("custom.") {
@@ -63,17 +68,31 @@ public struct ReactionIndex: Sendable {
     }
 
     /// Reactions subscribed to this event's type (and endpoint), in name order.
+    ///
+    /// Runs for every event (and twice per event in a replay): the common case, one list
+    /// from the type's bucket, is returned as it is, already in order; sorting and removing
+    /// repeats is paid only when a service bucket or a prefix adds to it.
     func candidates(type: String, service: String?, endpoint: String?) -> [Int] {
         var out: [Int] = []
+        var merged = false
         if let bucket = byType[type] {
-            out += bucket.anyService
-            if let service, let matching = bucket.byService[service] { out += matching }
+            out = bucket.anyService
+            if let service, let matching = bucket.byService[service] {
+                merged = !out.isEmpty
+                out += matching
+            }
         }
-        for entry in byPrefix where type.hasPrefix(entry.prefix) { out.append(entry.reaction) }
-        out.sort()
-        // A reaction can reach the list twice (a type and a family prefix): keep it once.
-        out = out.enumerated().filter { $0.offset == 0 || out[$0.offset - 1] != $0.element }.map(\.element)
-        return out.filter { i in reactions[i].trigger.endpoint.map { $0 == endpoint } ?? true }
+        for entry in byPrefix where type.hasPrefix(entry.prefix) {
+            merged = merged || !out.isEmpty
+            out.append(entry.reaction)
+        }
+        if merged {
+            out.sort()
+            // A reaction can reach the list twice (a type and a family prefix): keep it once.
+            out = out.enumerated().filter { $0.offset == 0 || out[$0.offset - 1] != $0.element }.map(\.element)
+        }
+        guard hasEndpointTriggers else { return out }
+        return out.filter { i in endpoints[i].map { $0 == endpoint } ?? true }
     }
 
     /// Whether any reaction listens to this kind of event: lets writers skip matching (and

@@ -38,6 +38,12 @@ public struct Replayer {
     private let after: Side
     /// Whether both sides declare the same services, so one set of variables serves both.
     private let sameServices: Bool
+    /// When services and endpoints are the same on both sides, a reaction the plan does not
+    /// touch fires exactly as it did: only the created and changed ones are matched again
+    /// (`changedAfter`), the rest carry over from the running revision (`carriesOver`, by
+    /// slot). A pull request changes a few reactions of hundreds; this halves a replay.
+    private let changedAfter: Side?
+    private let carriesOver: [Bool]
     private let names: [String]
     /// Reactions the plan changes: reported whatever the events do.
     private let watched: [Bool]
@@ -76,6 +82,20 @@ public struct Replayer {
         }
         watched = outcomes.map { $0.change != nil }
         renderedStarted = Array(repeating: false, count: reactionNames.count)
+        let sameEndpoints = before.resources.filter { $0.key.kind == .endpoint } == after.resources.filter { $0.key.kind == .endpoint }
+        if sameServices && sameEndpoints {
+            let untouched = Set(reactionNames.filter { name in
+                let address = ResourceAddress(.reaction, name)
+                return before.resources[address] != nil && before.resources[address] == after.resources[address]
+            })
+            var changed = afterConfig
+            changed.reactions = afterConfig.reactions.filter { !untouched.contains($0.name) }
+            changedAfter = Side(changed, slot: slot)
+            carriesOver = reactionNames.map(untouched.contains)
+        } else {
+            changedAfter = nil
+            carriesOver = Array(repeating: false, count: reactionNames.count)
+        }
     }
 
     /// One recorded envelope. Feed them newest first: examples are the first ones seen.
@@ -84,9 +104,11 @@ public struct Replayer {
         oldest = envelope["time"]?.stringValue ?? oldest
         let (beforeContext, firedBefore) = before.firing(envelope)
         let firedAfter: [Int]
-        if sameServices {
+        if let changedAfter {
             firedAfter = (envelope["chaindepth"]?.intValue ?? 0) < CloudEvent.maximumChainDepth
-                ? after.index.firingIndexes(envelope: envelope, context: beforeContext).map { after.slots[$0] } : []
+                ? firedBefore.filter { carriesOver[$0] }
+                    + changedAfter.index.firingIndexes(envelope: envelope, context: beforeContext).map { changedAfter.slots[$0] }
+                : []
         } else {
             firedAfter = after.firing(envelope).slots
         }
