@@ -17,7 +17,7 @@ struct AdminAPI {
         ("POST", "/api/v1/events"), ("GET", "/api/v1/state"), ("GET", "/api/v1/revisions"), ("POST", "/api/v1/revisions"),
         ("GET", "/api/v1/revisions/{number}"), ("GET", "/api/v1/secrets"), ("GET", "/api/v1/deliveries"), ("GET", "/api/v1/deliveries/{id}"),
         ("POST", "/api/v1/deliveries/{id}/redeliver"), ("GET", "/api/v1/stats"), ("GET", "/api/v1/openapi.json"),
-        ("POST", "/api/v1/replay"),
+        ("POST", "/api/v1/replay"), ("GET", "/api/v1/replay/{id}"),
     ]
 
     static func routeLabel(_ path: Substring) -> String {
@@ -27,6 +27,7 @@ struct AdminAPI {
              "/api/v1/revisions", "/api/v1/secrets": return String(path)
         default:
             if path.hasPrefix("/api/v1/revisions/") { return "/api/v1/revisions/:number" }
+            if path.hasPrefix("/api/v1/replay/") { return "/api/v1/replay/:id" }
             if path.hasPrefix("/api/v1/deliveries/") {
                 return path.hasSuffix("/redeliver") ? "/api/v1/deliveries/:id/redeliver" : "/api/v1/deliveries/:id"
             }
@@ -83,7 +84,9 @@ struct AdminAPI {
             case ("POST", "/api/v1/revisions"):
                 return respond(RevisionsAPI(runtime: runtime).commit(request))
             case ("POST", "/api/v1/replay"):
-                return ReplayAPI(runtime: runtime).handle(request, respond: respond)
+                return respond(ReplayAPI(runtime: runtime).start(request))
+            case ("GET", _) where path.hasPrefix("/api/v1/replay/"):
+                return respond(ReplayAPI(runtime: runtime).status(String(path.dropFirst("/api/v1/replay/".count))))
             case ("GET", _):
                 if let response = try RevisionsAPI(runtime: runtime).read(request) { return respond(response) }
             default:
@@ -278,7 +281,7 @@ struct AdminAPI {
             default: return .admin
             }
         }
-        if path.hasPrefix("/api/v1/revisions/") || path == "/api/v1/secrets" { return .plan }
+        if path.hasPrefix("/api/v1/revisions/") || path.hasPrefix("/api/v1/replay/") || path == "/api/v1/secrets" { return .plan }
         return .read
     }
 

@@ -950,7 +950,7 @@ enum OpenAPIDocument {
     "/api/v1/replay": {
       "post": {
         "operationId": "replay",
-        "summary": "Replay recorded events against the served revision and a planned document (`plan --replay --server`); nothing is sent.",
+        "summary": "Start replaying recorded events against the served revision and a planned document (`plan --replay --server`); nothing is sent. Answers at once with the job to poll.",
         "x-reactions-scope": "plan",
         "security": [
           {
@@ -988,12 +988,31 @@ enum OpenAPIDocument {
           }
         },
         "responses": {
-          "200": {
-            "description": "The replay.",
+          "202": {
+            "description": "The replay started; poll `Location` (`GET /api/v1/replay/{id}`).",
+            "headers": {
+              "Location": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
             "content": {
               "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/Replay"
+                  "type": "object",
+                  "required": [
+                    "id",
+                    "status"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": "running"
+                    }
+                  }
                 }
               }
             }
@@ -1012,6 +1031,81 @@ enum OpenAPIDocument {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          }
+        }
+      }
+    },
+    "/api/v1/replay/{id}": {
+      "get": {
+        "operationId": "replayResult",
+        "summary": "A replay's result: 202 while it runs, 200 with the replay when done. Only the latest replay is kept.",
+        "x-reactions-scope": "plan",
+        "security": [
+          {
+            "bearer": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The replay.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Replay"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "Still running; ask again after Retry-After seconds.",
+            "headers": {
+              "Retry-After": {
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "id",
+                    "status"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": "running"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
           },
           "500": {
             "$ref": "#/components/responses/Internal"

@@ -4,12 +4,16 @@ import ReactionsCore
 import ReactionsStore
 import Synchronization
 
-/// `POST /api/v1/replay` (plan scope): `plan --replay --server`. The server replays its own
-/// recorded events against the revision it serves and the planned document it is sent, so
-/// history never leaves it; only counts, a few examples and rendered actions go back.
+/// `POST /api/v1/replay` and `GET /api/v1/replay/{id}` (plan scope): `plan --replay --server`.
+/// The server replays its own recorded events against the revision it serves and the planned
+/// document it is sent, so history never leaves it; only counts, a few examples and rendered
+/// actions go back.
 ///
-/// A replay reads up to millions of events: it runs on a thread of its own with its own store
-/// connection (the API's shared reader and the request workers stay free), one at a time.
+/// A replay of millions of events takes seconds to minutes, longer than a proxy in front of
+/// the server may keep a request open, so it is a job: the POST answers 202 at once with
+/// where to ask, and the client polls with short requests. It runs on a thread of its own
+/// with its own store connection (the API's shared reader and the request workers stay
+/// free), one at a time; the last result is kept until the next replay starts.
 struct ReplayAPI {
     let runtime: Runtime
 
@@ -44,32 +48,76 @@ struct ReplayAPI {
         return .request(request)
     }
 
-    func handle(_ request: HTTPRequest, respond: @escaping @Sendable (HTTPResponse) -> Void) {
+    func start(_ request: HTTPRequest) -> HTTPResponse {
         let asked: Request
         switch Self.parse(request.body) {
-        case .refused(let response): return respond(response)
+        case .refused(let response): return response
         case .request(let r): asked = r
         }
-        guard runtime.replaying.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+        let runtime = runtime
+        guard let id = runtime.replays.start(run: { () throws(StoreError) -> Replay in
+            let served = runtime.routes.revision
+            let before = served > 0 ? try runtime.revision(served)?.document ?? .empty : .empty
+            let store = try runtime.options.store.deployStore(writer: false)
+            return try EventReplay.run(store, before: before, after: asked.desired, since: asked.since, limit: asked.limit,
+                                       now: Timestamp.epochMilliseconds())
+        }) else {
             var response = HTTPResponse.problem(.tooManyRequests, "Replay Running", "a replay is already running on this server; try again when it finishes")
             response.headers.append(("Retry-After", "5"))
-            return respond(response)
+            return response
         }
-        let runtime = runtime
-        let thread = Thread {
-            defer { runtime.replaying.store(false, ordering: .releasing) }
-            do throws(StoreError) {
-                let served = runtime.routes.revision
-                let before = served > 0 ? try runtime.revision(served)?.document ?? .empty : .empty
-                let store = try runtime.options.store.deployStore(writer: false)
-                let replay = try EventReplay.run(store, before: before, after: asked.desired, since: asked.since, limit: asked.limit,
-                                                 now: Timestamp.epochMilliseconds())
-                respond(.json(.ok, replay.json.compactText))
-            } catch {
-                respond(.problem(.internalServerError, "Internal Server Error", "the replay could not read the state store: \(error.description)"))
-            }
+        var response = HTTPResponse.json(.accepted, JSON.object([.init("id", .string(id)), .init("status", .string("running"))]).compactText)
+        response.headers.append(("Location", "/api/v1/replay/\(id)"))
+        return response
+    }
+
+    /// 200 with the replay when it is done, 202 while it runs.
+    func status(_ id: String) -> HTTPResponse {
+        switch runtime.replays.state(of: id) {
+        case nil:
+            return .problem(.notFound, "Not Found", "no replay \(id) on this server (only the latest is kept); start one with POST /api/v1/replay")
+        case .running?:
+            var response = HTTPResponse.json(.accepted, JSON.object([.init("id", .string(id)), .init("status", .string("running"))]).compactText)
+            response.headers.append(("Retry-After", "1"))
+            return response
+        case .done(let replay)?:
+            return .json(.ok, replay.json.compactText)
+        case .failed(let error)?:
+            return .problem(.internalServerError, "Replay Failed", "the replay could not read the state store: \(error.description)")
+        }
+    }
+}
+
+/// The server's replay job: at most one runs; the last one's outcome is kept.
+final class ReplayJobs: Sendable {
+    enum State: Sendable {
+        case running
+        case done(Replay)
+        case failed(StoreError)
+    }
+
+    private let latest = Mutex<(id: String, state: State)?>(nil)
+
+    /// Starts `run` on a thread of its own; nil while another replay runs.
+    func start(run: @escaping @Sendable () throws(StoreError) -> Replay) -> String? {
+        let id = EventID.make()
+        let started = latest.withLock { job -> Bool in
+            if case .running? = job?.state { return false }
+            job = (id, .running)
+            return true
+        }
+        guard started else { return nil }
+        let thread = Thread { [self] in
+            let outcome: State
+            do throws(StoreError) { outcome = .done(try run()) } catch { outcome = .failed(error) }
+            latest.withLock { $0 = (id, outcome) }
         }
         thread.name = "replay"
         thread.start()
+        return id
+    }
+
+    func state(of id: String) -> State? {
+        latest.withLock { job in job?.id == id ? job?.state : nil }
     }
 }

@@ -52,8 +52,8 @@ public final class Runtime: Sendable {
     private let outbox: Mutex<any DeliveryStore>
     private let stateStore: Mutex<any StateStore>
     private let stopping = Atomic<Bool>(false)
-    /// Whether a `POST /api/v1/replay` is running: one at a time (`ReplayAPI`).
-    let replaying = Atomic<Bool>(false)
+    /// `plan --replay --server`'s job: one at a time (`ReplayAPI`).
+    let replays = ReplayJobs()
     private let server = Mutex<HTTPServer?>(nil)
     /// Stops the store's own background work (SQLite: the checkpointer).
     private let stopUpkeep: @Sendable () -> Void

@@ -72,15 +72,28 @@ import TestSupport
             ("GET /api/v1/deliveries/{id}", "GET", "/api/v1/deliveries/nope", nil, 404),
             ("GET /api/v1/deliveries/{id}", "GET", "/api/v1/deliveries/\(deliveryID)", nil, 200),
             ("POST /api/v1/deliveries/{id}/redeliver", "POST", "/api/v1/deliveries/\(deliveryID)/redeliver", "", 202),
-            // An empty planned document: every reaction deleted, so the replay lists them.
-            ("POST /api/v1/replay", "POST", "/api/v1/replay", #"{"desired": {"version": 1}, "events": 50}"#, 200),
             ("POST /api/v1/replay", "POST", "/api/v1/replay", #"{"desired": 1}"#, 400),
+            ("GET /api/v1/replay/{id}", "GET", "/api/v1/replay/nope", nil, 404),
         ]
         for (route, method, target, body, expected) in calls {
             let response = try await server.request(method, target, body: body, headers: auth)
             #expect(response.status == expected, "\(method) \(target): \(response.status) \(response.body.prefix(200))")
             answers.append((route, response.status, response.body))
         }
+        // A replay is a job: started (202), then polled until it is done (200). An empty
+        // planned document deletes every reaction, so the replay lists them.
+        let started = try await server.request("POST", "/api/v1/replay", body: #"{"desired": {"version": 1}, "events": 50}"#, headers: auth)
+        #expect(started.status == 202, "\(started.body)")
+        answers.append(("POST /api/v1/replay", started.status, started.body))
+        let job = started.json?["id"]?.stringValue ?? ""
+        var replayed = try await server.request("GET", "/api/v1/replay/\(job)", headers: auth)
+        for _ in 0..<100 where replayed.status == 202 {
+            answers.append(("GET /api/v1/replay/{id}", replayed.status, replayed.body))
+            try await Task.sleep(for: .milliseconds(50))
+            replayed = try await server.request("GET", "/api/v1/replay/\(job)", headers: auth)
+        }
+        #expect(replayed.status == 200 && replayed.json?["reactions"]?.arrayValue?.isEmpty == false, "\(replayed.body)")
+        answers.append(("GET /api/v1/replay/{id}", replayed.status, replayed.body))
         let unauthorized = try await server.request("GET", "/api/v1/stats")
         #expect(unauthorized.status == 401)
         answers.append(("GET /api/v1/stats", 401, unauthorized.body))

@@ -64,17 +64,26 @@ struct RemoteStateStore: StateStore {
 
     /// `plan --replay --server`: the server replays its own history against the running
     /// revision and `desired` (history never leaves it; only counts and examples come back).
-    func replay(desired: StateDocument, since: Int64?, limit: Int?) throws(StoreError) -> Replay {
+    /// It runs as a job the client polls with short requests: a long request would outlast
+    /// a proxy's read timeout, and Foundation's client spins a core while it waits for one.
+    func replay(desired: StateDocument, since: Int64?, limit: Int?, timeout: Double = 3_600) throws(StoreError) -> Replay {
         var body: [JSON.Member] = [.init("desired", desired.json)]
         if let since { body.append(.init("since", .string(Timestamp.format(milliseconds: since)))) }
         if let limit { body.append(.init("events", .int(limit))) }
-        let response: APIClient.Response
-        do { response = try client.send("POST", "/api/v1/replay", body: .object(body), timeout: 600) } catch {
-            throw .cannotOpen(path: client.baseURL, reason: error.message)
+        let started = try call("POST", "/api/v1/replay", body: .object(body))
+        guard started.status == 202, let id = started.body?["id"]?.stringValue else { throw failure(started) }
+        let deadline = Date().addingTimeInterval(timeout)
+        var wait = 0.05
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: wait)
+            wait = min(wait * 2, 0.5)
+            let response = try call("GET", "/api/v1/replay/\(id)")
+            if response.status == 202 { continue }
+            guard response.status == 200, let json = response.body else { throw failure(response) }
+            guard let replay = Replay(json: json) else { throw .corrupt("the server's replay cannot be read") }
+            return replay
         }
-        guard response.status == 200, let json = response.body else { throw failure(response) }
-        guard let replay = Replay(json: json) else { throw .corrupt("the server's replay cannot be read") }
-        return replay
+        throw .cannotOpen(path: client.baseURL, reason: "the replay did not finish within \(Int(timeout)) s")
     }
 
     /// Which of `names` resolve on the server (names only travel; values never leave it).

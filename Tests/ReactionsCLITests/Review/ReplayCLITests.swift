@@ -102,6 +102,7 @@ import ReactionsCore
         // The replay route needs the plan scope; bad windows are refused before anything runs.
         let denied = try await server.request("POST", "/api/v1/replay", body: #"{"desired": {"version": 1}}"#, headers: ["Authorization": "Bearer read-tok"])
         #expect(denied.status == 403)
+        #expect(try await server.request("GET", "/api/v1/replay/x", headers: ["Authorization": "Bearer read-tok"]).status == 403)
         let badWindow = try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--replay", "last week"])
         #expect(badWindow.code != 0 && badWindow.stderr.contains("--replay takes a duration"), "\(badWindow)")
         let badCount = try cli.run(["plan", "--config", cli.config, "--state", cli.state, "--replay-events", "0"])
