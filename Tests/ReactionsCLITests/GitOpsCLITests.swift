@@ -35,13 +35,21 @@ import ReactionsCore
         // The PR job, step by step.
         #expect(try cli.run(["validate", "--config", config]).code == 0)
         #expect(try cli.run(["test", "--config", config]).code == 0)
-        let plan = try cli.run(["plan", "--config", config, "--server", url, "--out", "plan.json", "--format", "markdown"], env: ["REACTIONS_TOKEN": "plan-t"])
+        let endpoint = "/integrations/deploy/0b9c2e1a-4f7d-4c59-8e2a-6d3f1b7a9c40"
+        for environment in ["Production", "Staging"] {
+            let sent = try await server.request("POST", endpoint, body: deployBody(service: "checkout", environment: environment))
+            #expect(sent.status == 202, "\(sent.body)")
+        }
+        let plan = try cli.run(["plan", "--config", config, "--server", url, "--replay", "7d", "--out", "plan.json", "--format", "markdown"],
+                               env: ["REACTIONS_TOKEN": "plan-t"])
         #expect(plan.code == 0, "\(plan)")
         try cli.write("plan.md", plan.stdout)
         let lines = plan.stdout.split(separator: "\n")
         #expect(lines.first == "<!-- reactions-plan -->")
         #expect(lines.dropFirst().first == "### reactions plan: 3 to add, 0 to change, 0 to destroy")
         #expect(plan.stdout.utf8.count < 65_536)
+        // The replay: the two deploys and serve's own config.applied, against the PR's reactions.
+        #expect(plan.stdout.contains("#### Replay against the last 7 days, 3 events:"), "\(plan.stdout)")
         #expect(!plan.stdout.contains("hooks.slack.com"), "the plan holds secret references only")
 
         // The comment step: a new PR gets a comment; later pushes edit that same comment.
@@ -68,7 +76,7 @@ import ReactionsCore
         // The workflow runs these same commands.
         let workflow = try String(contentsOf: Self.example.appendingPathComponent(".github/workflows/reactions.yml"), encoding: .utf8)
         for command in ["reactions validate --config reactions", "reactions test --config reactions",
-                        "reactions plan --config reactions --server", "--out plan.json --format markdown > plan.md",
+                        "reactions plan --config reactions --server", "--replay 7d --out plan.json --format markdown > plan.md",
                         "sh .github/scripts/comment-plan.sh plan.md", "reactions apply plan.json --server"] {
             #expect(workflow.contains(command), "the workflow no longer runs `\(command)`")
         }
