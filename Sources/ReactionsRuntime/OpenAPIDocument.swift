@@ -543,6 +543,19 @@ enum OpenAPIDocument {
               "type": "integer",
               "minimum": 1
             }
+          },
+          {
+            "name": "scripts",
+            "in": "query",
+            "required": false,
+            "description": "`true`: also the contents of the scripts the revision runs (base64, by SHA-256), for diffing changed scripts in a remote plan.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
           }
         ],
         "responses": {
@@ -563,6 +576,14 @@ enum OpenAPIDocument {
                       "properties": {
                         "document": {
                           "type": "object"
+                        },
+                        "scripts": {
+                          "type": "object",
+                          "description": "With `?scripts=true`: script contents, base64, by SHA-256.",
+                          "additionalProperties": {
+                            "type": "string",
+                            "contentEncoding": "base64"
+                          }
                         }
                       }
                     }

@@ -8,7 +8,7 @@ import ReactionsStore
 struct RevisionsAPI {
     let runtime: Runtime
 
-    /// `GET /api/v1/state`, `/api/v1/revisions[?limit=N]`, `/api/v1/revisions/<n>`,
+    /// `GET /api/v1/state`, `/api/v1/revisions[?limit=N]`, `/api/v1/revisions/<n>[?scripts=true]`,
     /// `/api/v1/secrets?names=A,B`; nil for other paths.
     func read(_ request: HTTPRequest) throws(StoreError) -> HTTPResponse? {
         let path = request.path
@@ -36,7 +36,8 @@ struct RevisionsAPI {
             guard let revision = try runtime.revision(number) else {
                 return .problem(.notFound, "Not Found", StoreError.notFound(revision: number).description)
             }
-            return .json(.ok, RevisionWire.json(revision).compactText)
+            let scripts = QueryString.parse(request.head.query ?? "")["scripts"] == "true"
+            return .json(.ok, RevisionWire.json(revision, scripts: scripts).compactText)
         }
         if path == "/api/v1/secrets" {
             // Names only: whether each resolves on this server, never a value.

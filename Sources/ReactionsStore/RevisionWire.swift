@@ -31,16 +31,24 @@ public enum RevisionWire {
                      destroy: json?["destroy"]?.intValue ?? 0, replace: json?["replace"]?.intValue ?? 0)
     }
 
-    /// A revision with its document; scripts travel only with commits.
-    public static func json(_ revision: Revision) -> JSON {
+    /// A revision with its document, and with its scripts' contents (base64, by SHA-256)
+    /// when asked: a remote plan diffs changed scripts against them.
+    public static func json(_ revision: Revision, scripts: Bool = false) -> JSON {
         var members = json(revision.info).objectMembers ?? []
         members.append(.init("document", revision.document.json))
+        if scripts { members.append(.init("scripts", .sortedObject(revision.scripts.mapValues { .string(Base64.encode($0)) }))) }
         return .object(members)
     }
 
     public static func revision(_ json: JSON) -> Revision? {
         guard let info = info(json), let documentJSON = json["document"], let document = try? StateDocument(json: documentJSON) else { return nil }
-        return Revision(info: info, document: document, scripts: [:])
+        var scripts: [String: [UInt8]] = [:]
+        for member in json["scripts"]?.objectMembers ?? [] {
+            // Kept only when the content is what its name says.
+            guard let bytes = member.value.stringValue.flatMap(Base64.decode), SHA256.hexDigest(bytes) == member.key else { continue }
+            scripts[member.key] = bytes
+        }
+        return Revision(info: info, document: document, scripts: scripts)
     }
 
     /// `POST /api/v1/revisions`: a commit and the head it expects.

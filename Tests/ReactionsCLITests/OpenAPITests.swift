@@ -64,6 +64,7 @@ import TestSupport
             ("GET /api/v1/revisions", "GET", "/api/v1/revisions", nil, 200),
             ("POST /api/v1/revisions", "POST", "/api/v1/revisions", #"{"not": "a commit"}"#, 400),
             ("GET /api/v1/revisions/{number}", "GET", "/api/v1/revisions/1", nil, 200),
+            ("GET /api/v1/revisions/{number}", "GET", "/api/v1/revisions/1?scripts=true", nil, 200),
             ("GET /api/v1/secrets", "GET", "/api/v1/secrets?names=A,B", nil, 200),
             ("GET /api/v1/deliveries", "GET", "/api/v1/deliveries", nil, 200),
             ("GET /api/v1/stats", "GET", "/api/v1/stats", nil, 200),

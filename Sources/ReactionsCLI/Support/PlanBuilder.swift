@@ -16,7 +16,9 @@ enum PlanBuilder {
             isAvailable = Paths.secrets(args, terminal.environment).isAvailable
         }
         let secretWarnings = SecretAudit.unresolved(in: config, isAvailable: isAvailable)
-        return Planner().plan(config: config, current: state?.document ?? .empty, base: state?.info.base,
-                              warnings: (warnings + secretWarnings).ordered)
+        var plan = Planner().plan(config: config, current: state?.document ?? .empty, base: state?.info.base,
+                                  warnings: (warnings + secretWarnings).ordered)
+        plan.attachScriptDiffs(before: state?.scripts ?? [:])
+        return plan
     }
 }

@@ -38,7 +38,7 @@ struct RemoteStateStore: StateStore {
     }
 
     func revision(_ number: Int) throws(StoreError) -> Revision? {
-        guard let json = try get("/api/v1/revisions/\(number)") else { return nil }
+        guard let json = try get("/api/v1/revisions/\(number)?scripts=true") else { return nil }
         guard let revision = RevisionWire.revision(json) else { throw .corrupt("revision \(number) from the server cannot be read") }
         return revision
     }

@@ -92,9 +92,9 @@ struct PlanMarkdownView {
     }
 
     func detail(_ change: ResourceChange) -> String {
-        let text = PlanTextView(terminal: Terminal(environment: ["NO_COLOR": "1"], noColorFlag: true)).block(change)
+        let text = PlanTextView(terminal: Terminal(environment: ["NO_COLOR": "1"], noColorFlag: true)).block(change, includeDiffs: false)
         let fence = Self.fence(for: text)
-        return "\(fence)diff\n" + diffMarked(text) + "\(fence)\n\n"
+        return "\(fence)diff\n" + diffMarked(text) + "\(fence)\n\n" + ChangeDiff.all(change).map(\.markdown).joined()
     }
 
     /// GitHub colours `diff` blocks by the first column: move the symbol there.

@@ -35,7 +35,8 @@ struct PlanTextView {
         }
     }
 
-    func block(_ change: ResourceChange) -> String {
+    /// `includeDiffs`: false for Markdown, which shows them as `diff` blocks of their own.
+    func block(_ change: ResourceChange, includeDiffs: Bool = true) -> String {
         let verb: String
         switch change.action {
         case .create: verb = "will be created"
@@ -59,7 +60,12 @@ struct PlanTextView {
             out += "      " + fieldLine(field, width: width) + "\n"
         }
         for reason in change.reasons { out += terminal.style("      # \(reason)", .dim) + "\n" }
-        if let preview = change.preview {
+        let diffs = ChangeDiff.all(change)
+        if includeDiffs {
+            for diff in diffs { out += diff.text(terminal) }
+        }
+        // A changed request is shown by its diff; otherwise the request itself.
+        if let preview = change.preview, change.previewBefore == nil || change.previewBefore == preview {
             out += terminal.style("      # sends, for a sample deploy:", .dim) + "\n"
             for line in DryRunView.request(preview.json) where !line.isEmpty {
                 out += terminal.style("      #   " + line, .dim) + "\n"

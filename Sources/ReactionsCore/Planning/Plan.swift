@@ -103,6 +103,18 @@ public struct ResourceChange: Sendable, Hashable {
     public var location: SourceLocation?
     /// For an integration: the request it sends, rendered for a sample deploy.
     public var preview: RenderedRequest? = nil
+    /// For a changed integration: the request the running revision sends for that deploy.
+    public var previewBefore: RenderedRequest? = nil
+    /// For a changed template: what each integration using it sends, before and after.
+    public var templatePreviews: [TemplatePreview] = []
+    /// For a reaction whose script content changes: the diff (`Plan.attachScriptDiffs`).
+    public var scriptDiff: ScriptDiff? = nil
+
+    public struct TemplatePreview: Sendable, Hashable {
+        public var integration: String
+        public var before: RenderedRequest?
+        public var after: RenderedRequest?
+    }
 
     public var isDestructive: Bool { action == .delete || action == .replace }
 }

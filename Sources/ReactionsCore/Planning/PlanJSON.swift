@@ -46,6 +46,13 @@ public enum PlanJSON {
         ]
         m.append(.init("reasons", .array(c.reasons.map(JSON.string))))
         if let preview = c.preview { m.append(.init("renders", preview.json)) }
+        if let before = c.previewBefore { m.append(.init("renders_before", before.json)) }
+        if !c.templatePreviews.isEmpty {
+            m.append(.init("integrations_render", .array(c.templatePreviews.map { p in
+                .object([.init("integration", .string(p.integration)), .init("before", p.before?.json ?? .null), .init("after", p.after?.json ?? .null)])
+            })))
+        }
+        if let diff = c.scriptDiff { m.append(.init("content_diff", .string(diff.text))) }
         return .object(m)
     }
 

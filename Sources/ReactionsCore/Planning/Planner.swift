@@ -23,11 +23,30 @@ public struct Planner: Sendable {
             uniquingKeysWith: { a, _ in a })
         var changes = diff(current: current, desired: desired)
         var preview: IntegrationPreview? = nil
+        var previewBefore: IntegrationPreview? = nil
         for i in changes.indices {
             changes[i].location = locations[changes[i].address]
-            if changes[i].address.kind == .integration, changes[i].action != .delete {
+            let name = changes[i].address.name
+            let updated = changes[i].action == .update || changes[i].action == .replace
+            switch changes[i].address.kind {
+            case .integration where changes[i].action != .delete:
                 if preview == nil { preview = IntegrationPreview(config: config) }
-                changes[i].preview = preview?.request(forIntegration: changes[i].address.name)
+                changes[i].preview = preview?.request(forIntegration: name)
+                if updated {
+                    if previewBefore == nil { previewBefore = IntegrationPreview(config: current.config().0, sample: config) }
+                    changes[i].previewBefore = previewBefore?.request(forIntegration: name)
+                }
+            case .template where updated:
+                // What the change does to the requests of the integrations built on it.
+                if preview == nil { preview = IntegrationPreview(config: config) }
+                if previewBefore == nil { previewBefore = IntegrationPreview(config: current.config().0, sample: config) }
+                let users = config.integrations.filter { $0.template == name }.map(\.name).sorted()
+                changes[i].templatePreviews = users.map { integration in
+                    ResourceChange.TemplatePreview(integration: integration, before: previewBefore?.request(forIntegration: integration),
+                                                   after: preview?.request(forIntegration: integration))
+                }
+            default:
+                break
             }
         }
         var scripts: [String: [UInt8]] = [:]

@@ -9,9 +9,11 @@ public struct IntegrationPreview {
     let context: TemplateContext
     let integrations: [String: Integration]
 
-    public init(config: Config) {
+    /// `sample`: the config whose sample deploy to render (a plan renders the running
+    /// revision's integrations for the planned config's sample, so only the change shows).
+    public init(config: Config, sample: Config? = nil) {
         self.config = config
-        context = TemplateContext(variables: EventVariables.make(envelope: Self.sampleEvent(config: config), config: config))
+        context = TemplateContext(variables: EventVariables.make(envelope: Self.sampleEvent(config: sample ?? config), config: sample ?? config))
         integrations = Dictionary(config.integrations.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
