@@ -15,7 +15,7 @@ struct AdminAPI {
     static let routes: [(method: String, path: String)] = [
         ("GET", "/api/v1/deploys"), ("POST", "/api/v1/deploys"), ("GET", "/api/v1/suggestions"), ("GET", "/api/v1/events"),
         ("POST", "/api/v1/events"), ("GET", "/api/v1/state"), ("GET", "/api/v1/revisions"), ("POST", "/api/v1/revisions"),
-        ("GET", "/api/v1/revisions/{number}"), ("GET", "/api/v1/secrets"), ("GET", "/api/v1/deliveries"), ("GET", "/api/v1/deliveries/{id}"),
+        ("GET", "/api/v1/revisions/{number}"), ("GET", "/api/v1/secrets"), ("GET", "/api/v1/deliveries"), ("GET", "/api/v1/deliveries/{id}"), ("GET", "/api/v1/events/{id}"),
         ("POST", "/api/v1/deliveries/{id}/redeliver"), ("GET", "/api/v1/stats"), ("GET", "/api/v1/openapi.json"),
         ("POST", "/api/v1/replay"), ("GET", "/api/v1/replay/{id}"),
     ]
@@ -28,6 +28,7 @@ struct AdminAPI {
         default:
             if path.hasPrefix("/api/v1/revisions/") { return "/api/v1/revisions/:number" }
             if path.hasPrefix("/api/v1/replay/") { return "/api/v1/replay/:id" }
+            if path.hasPrefix("/api/v1/events/") { return "/api/v1/events/:id" }
             if path.hasPrefix("/api/v1/deliveries/") {
                 return path.hasSuffix("/redeliver") ? "/api/v1/deliveries/:id/redeliver" : "/api/v1/deliveries/:id"
             }
@@ -133,6 +134,15 @@ struct AdminAPI {
                 let list = try runtime.deliveries(DeliveryQuery(status: status, reaction: query["reaction"], eventID: query["event"], limit: limit))
                 respond(.json(.ok, JSON.object(["deliveries": .array(list.map(\.json))]).compactText))
             default:
+                if path.hasPrefix("/api/v1/events/") {
+                    switch try runtime.event(id: String(path.dropFirst("/api/v1/events/".count))) {
+                    case .success(let found):
+                        return respond(.json(.ok, JSON.object([.init("event", found.envelope),
+                                                               .init("revision", found.revision.map(JSON.int) ?? .null)]).compactText))
+                    case .failure(let missing):
+                        return respond(.problem(.notFound, "Not Found", missing.message))
+                    }
+                }
                 if path.hasPrefix("/api/v1/deliveries/") {
                     let id = String(path.dropFirst("/api/v1/deliveries/".count))
                     guard let delivery = try runtime.delivery(id: id) else {

@@ -118,6 +118,18 @@ public final class Runtime: Sendable {
         try readerStore.withLock { s throws(StoreError) in try s.events(type: type, limit: limit) }
     }
 
+    /// One recorded event, or why there is none (retention pruned it, or no such id).
+    func event(id: String) throws(StoreError) -> Result<(envelope: JSON, revision: Int?), MissingEvent> {
+        try readerStore.withLock { s throws(StoreError) in
+            if let found = try s.event(id: id) { return .success(found) }
+            return .failure(MissingEvent(message: try s.pruneHorizon().explainMissing(id, kind: "event") ?? "no event \(id) is recorded on this server"))
+        }
+    }
+
+    struct MissingEvent: Error {
+        var message: String
+    }
+
     func deliveries(_ query: DeliveryQuery) throws(StoreError) -> [StoredDelivery] {
         try outbox.withLock { s throws(StoreError) in try s.deliveries(query) }
     }

@@ -60,6 +60,8 @@ import TestSupport
             ("POST /api/v1/deploys", "POST", "/api/v1/deploys", deployBody(dedup: "api"), 202),
             ("GET /api/v1/suggestions", "GET", "/api/v1/suggestions", nil, 200),
             ("GET /api/v1/events", "GET", "/api/v1/events?type=custom.checked", nil, 200),
+            ("GET /api/v1/events/{id}", "GET", "/api/v1/events/\(emitted["event_id"]?.stringValue ?? "")", nil, 200),
+            ("GET /api/v1/events/{id}", "GET", "/api/v1/events/nope", nil, 404),
             ("GET /api/v1/state", "GET", "/api/v1/state", nil, 200),
             ("GET /api/v1/revisions", "GET", "/api/v1/revisions", nil, 200),
             ("POST /api/v1/revisions", "POST", "/api/v1/revisions", #"{"not": "a commit"}"#, 400),

@@ -15,6 +15,10 @@ public struct ReactionTest: Sendable {
     public var file: String
     public var name: String
     public var failures: [String]
+    /// What the fixture's event fires under the config, and why the rest do not (the first
+    /// failing filter clause), so a report says more than pass or fail.
+    public var fired: [String] = []
+    public var notFired: [(name: String, reason: String)] = []
     public var passed: Bool { failures.isEmpty }
 
     public init(file: String, name: String, failures: [String]) {
@@ -71,7 +75,32 @@ public struct ReactionTest: Sendable {
                 failures.append(difference)
             }
         }
-        return ReactionTest(file: file, name: name, failures: failures)
+        var result = ReactionTest(file: file, name: name, failures: failures)
+        result.fired = run.outcomes.filter { $0.reason == nil }.map(\.reaction.name)
+        result.notFired = run.outcomes.compactMap { o in o.reason.map { (o.reaction.name, $0) } }
+        return result
+    }
+
+    /// A fixture that pins what `event` (a recorded envelope) does under `config` today:
+    /// exactly the reactions that fire, and what each renders (a script's content digest
+    /// left out, so an edited script shows in review rather than failing the fixture).
+    public static func fixture(from event: JSON, config: Config, name: String) -> JSON {
+        let run = DryRun(event: event, config: config)
+        let firing = run.outcomes.filter { $0.reason == nil }
+        var actions: [JSON.Member] = []
+        for outcome in firing {
+            guard let action = outcome.action else { continue }
+            actions.append(.init(outcome.reaction.name, .object((action.objectMembers ?? []).filter { $0.key != "content_sha256" })))
+        }
+        return .object([
+            .init("name", .string(name)),
+            .init("event", event),
+            .init("expect", .object([
+                .init("fires", .array(firing.map { .string($0.reaction.name) })),
+                .init("only", .bool(true)),
+                .init("actions", .object(actions)),
+            ])),
+        ])
     }
 
     /// Nil when every key of `expected` is in `actual` with a matching value.

@@ -1,0 +1,42 @@
+import Foundation
+import ReactionsCore
+import ReactionsStore
+
+/// A recorded event by id, from the local state or a running serve (`--server`, read scope):
+/// what `test --from-event` turns into a fixture.
+enum RecordedEventInput {
+    static func envelope(_ id: String, _ args: Arguments, _ terminal: Terminal, command: String) throws(CLIError) -> JSON {
+        if let server = args.value("server") {
+            if args.value("state") != nil { throw CLIError.usage("give either --server or --state, not both", command: command) }
+            guard let token = terminal.environment["REACTIONS_TOKEN"], !token.isEmpty else {
+                throw CLIError.usage("--server needs a token in REACTIONS_TOKEN (a read-scoped one is enough)", command: command)
+            }
+            let response = try APIClient(baseURL: server, token: token).send("GET", "/api/v1/events/\(id)")
+            guard response.status == 200, let event = response.body?["event"] else {
+                let reason = response.status == 401 ? "the token was refused (401); set REACTIONS_TOKEN to a token the server accepts"
+                                                    : APIClient.problem(response)
+                throw CLIError(message: "cannot read event \(id) from \(server): \(reason)")
+            }
+            return event
+        }
+        let path = try StateInput.existing(args, terminal)
+        guard let events = try DeployInput.open(path) else { throw CLIError(message: "there is no state at \(Paths.absolute(path))") }
+        guard let (envelope, _) = try StateInput.call({ () throws(StoreError) in try events.event(id: id) }) else {
+            let horizon = try StateInput.call { () throws(StoreError) in try events.pruneHorizon() }
+            if let pruned = horizon.explainMissing(id, kind: "event") { throw CLIError(message: pruned) }
+            throw CLIError(message: "no event \(id) is recorded in \(Paths.absolute(path)); event ids are in "
+                + "`reactions deploys --format json` (event_id), in a webhook's 202 answer, and in serve's logs")
+        }
+        return envelope
+    }
+
+    /// `a deploy.succeeded of shopping-cart to Production, recorded 2026-12-05 10:40:08 UTC`.
+    static func describe(_ event: JSON) -> String {
+        var text = event["type"]?.stringValue ?? "event"
+        if let service = event["service"]?.stringValue { text += " of \(service)" }
+        if let environment = event["environment"]?.stringValue { text += " to \(environment)" }
+        if let endpoint = event["endpoint"]?.stringValue, event["service"] == nil { text += " from \(endpoint)" }
+        if let time = event["time"]?.stringValue { text += ", recorded \(Text.time(time))" }
+        return text
+    }
+}
