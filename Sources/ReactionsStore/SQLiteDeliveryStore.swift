@@ -109,7 +109,13 @@ public final class SQLiteDeliveryStore: DeliveryStore, @unchecked Sendable {
     static func listing(_ query: DeliveryQuery) -> (sql: String, values: [SQLiteValue]) {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
-        if let status = query.status { conditions.append("status = ?"); values.append(.text(status.rawValue)) }
+        if let status = query.status {
+            conditions.append("status = ?")
+            values.append(.text(status.rawValue))
+            // Spelled as migration 12's partial index, so SQLite may use it (delivered
+            // deliveries are not in it: their listing walks the table, where most rows are).
+            if status != .delivered { conditions.append("status <> 'delivered'") }
+        }
         if let reaction = query.reaction { conditions.append("reaction = ?"); values.append(.text(reaction)) }
         if let event = query.eventID { conditions.append("event_id = ?"); values.append(.text(event)) }
         var sql = "SELECT \(Self.columns) FROM deliveries"

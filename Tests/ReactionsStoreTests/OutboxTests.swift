@@ -60,14 +60,18 @@ import ReactionsCore
         #expect(try outbox.deliveries(DeliveryQuery(limit: 1)).map(\.id) == [all[0].id])
         // No listing sorts the outbox: each walks the table or one index backwards and stops at the limit.
         let db = try SQLiteDatabase(path: path)
-        for query in [DeliveryQuery(), DeliveryQuery(status: .failed), DeliveryQuery(reaction: "mark")] {
+        for query in [DeliveryQuery(), DeliveryQuery(status: .failed), DeliveryQuery(status: .retrying), DeliveryQuery(status: .delivered),
+                      DeliveryQuery(reaction: "mark")] {
             let listing = SQLiteDeliveryStore.listing(query)
             let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
             try plan.bind(listing.values)
             var steps: [String] = []
             while try plan.step() { steps.append(plan.text(3)) }
             #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
-            if query.status != nil || query.reaction != nil { #expect(steps.contains { $0.contains("USING INDEX") }, "\(steps)") }
+            // Delivered ones, most of the outbox, are not in the status index (migration 12).
+            if (query.status != nil && query.status != .delivered) || query.reaction != nil {
+                #expect(steps.contains { $0.contains("USING INDEX") }, "\(steps)")
+            }
         }
     }
 

@@ -51,6 +51,28 @@ import ReactionsCore
         #expect(deploys.first?.payload["deployer"] != nil)
     }
 
+    /// Events by type: the rare types from the partial index, `deploy.succeeded` (most rows)
+    /// by walking the table newest first; never a sort.
+    @Test func eventListingsByTypeNeverSort() throws {
+        let store = try SQLiteDeployStore(path: path)
+        _ = try store.record([try record("cart", matched: "cart"), try record("cart", matched: "cart", status: "failed"),
+                              try record("mystery")])
+        #expect(try store.events(type: "deploy.failed", limit: 10).count == 1)
+        #expect(try store.events(type: "deploy.succeeded", limit: 10).count == 2)
+        #expect(try store.events(type: "service.suggested", limit: 10).count == 1)
+        let db = try SQLiteDatabase(path: path)
+        #expect(try db.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'events_by_type' AND sql LIKE '%WHERE%'") == 1)
+        for type in ["deploy.failed", "deploy.succeeded", "webhook.received", nil] as [String?] {
+            let listing = SQLiteDeployStore.eventListing(type: type, limit: 50)
+            let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
+            try plan.bind(listing.values)
+            var steps: [String] = []
+            while try plan.step() { steps.append(plan.text(3)) }
+            #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(type ?? "all"): \(steps)")
+            if let type, type != "deploy.succeeded" { #expect(steps.contains { $0.contains("events_by_type") }, "\(type): \(steps)") }
+        }
+    }
+
     @Test func listingByServiceSeeksItsIndex() throws {
         let store = try SQLiteDeployStore(path: path)
         _ = try store.record([try record("shop_cart", matched: "cart"), try record("mystery"), try record("cart", matched: "cart"),
