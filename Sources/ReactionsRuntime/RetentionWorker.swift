@@ -6,9 +6,10 @@ import Synchronization
 /// `serve`'s retention: prunes what the policy no longer keeps, then gives the freed pages
 /// back to the file system, on a thread and connection of its own.
 ///
-/// It is built to stay out of ingestion's way: batches of 200 events, each one short write
-/// transaction, a pause after each twice as long as the batch (so the writer never waits
-/// behind two in a row, and pruning takes at most a third of a core), and space returned
+/// It is built to stay out of ingestion's way: batches of at most 200 events, each one
+/// write transaction sized to last about 2 ms (`SQLitePruner.BatchSizer`), a pause after
+/// each twice as long as the batch (so the writer never waits behind two in a row, and
+/// pruning takes at most a third of a core), and space returned
 /// 256 pages (1 MiB) per transaction. The first pass runs shortly after
 /// start, then one every `interval`.
 final class RetentionWorker: Sendable {
@@ -17,7 +18,7 @@ final class RetentionWorker: Sendable {
         var interval: DurationValue
         var firstPassDelay: DurationValue = .seconds(5)
         var batchSize = 200
-        var pauseMicroseconds: UInt32 = 20_000
+        var pauseMicroseconds: UInt32 = 5_000
         var vacuumPages = 256
     }
 

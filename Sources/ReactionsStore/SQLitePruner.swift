@@ -1,3 +1,4 @@
+import Foundation
 import ReactionsCore
 
 /// Removes what a `RetentionPolicy` no longer keeps, on a connection of its own, in small
@@ -38,6 +39,30 @@ public final class SQLitePruner: StorePruner {
         return counts
     }
 
+    /// Sizes batches so each delete transaction stays near `budgetMicroseconds`: the event
+    /// writer waits behind it, and what a row costs varies (a deploy's payload moves into
+    /// its row with its last event). Fixed batches of 200 held the lock ~19 ms and doubled
+    /// ingestion's p99 while a backlog was pruned.
+    struct BatchSizer {
+        static let budgetMicroseconds: UInt64 = 2_000
+        let maximum: Int
+        private(set) var size: Int
+
+        init(maximum: Int) {
+            self.maximum = max(1, maximum)
+            size = min(self.maximum, 16)
+        }
+
+        mutating func record(since started: DispatchTime) {
+            let took = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000
+            if took > Self.budgetMicroseconds {
+                size = max(1, size / 2)
+            } else if took < Self.budgetMicroseconds / 2 {
+                size = min(maximum, size + max(1, size / 2))
+            }
+        }
+    }
+
     // MARK: Events, deliveries, attempts
 
     private struct Candidate {
@@ -57,8 +82,10 @@ public final class SQLitePruner: StorePruner {
             """)
         var total = PruneCounts()
         var cursor = ""
+        var sizer = BatchSizer(maximum: batchSize)
         while true {
-            try page.bind(.text(cursor), .text(bound), .int(batchSize))
+            let size = sizer.size
+            try page.bind(.text(cursor), .text(bound), .int(size))
             var batch: [(id: String, type: String)] = []
             while try page.step() { batch.append((page.text(0), page.text(1))) }
             guard let last = batch.last else { break }
@@ -71,8 +98,10 @@ public final class SQLitePruner: StorePruner {
                 if keep { continue }
                 candidates.append(Candidate(id: event.id, deploy: event.type.hasPrefix("deploy.") ? try deployHeld(by: event.id) : nil))
             }
+            let started = DispatchTime.now()
             total += dryRun ? try countEvents(candidates) : try deleteEvents(candidates, bound: bound)
-            if batch.count < batchSize || !between() { break }
+            sizer.record(since: started)
+            if batch.count < size || !between() { break }
         }
         if !dryRun {
             try db.transaction { () throws(StoreError) in
@@ -149,8 +178,10 @@ public final class SQLitePruner: StorePruner {
         var total = PruneCounts()
         var cursor = 0
         var reachedCutoff = false
+        var sizer = BatchSizer(maximum: batchSize)
         while !reachedCutoff {
-            try page.bind(.int(cursor), .int(batchSize))
+            let size = sizer.size
+            try page.bind(.int(cursor), .int(size))
             var rows: [(id: Int, key: String, environment: String?)] = []
             var seen = 0
             while try page.step() {
@@ -167,6 +198,7 @@ public final class SQLitePruner: StorePruner {
                 if try newer.step() { prunable.append(row.id) }
                 newer.reset()
             }
+            let started = DispatchTime.now()
             if dryRun {
                 total.deploys += prunable.count
             } else if !prunable.isEmpty {
@@ -181,7 +213,8 @@ public final class SQLitePruner: StorePruner {
                     return removed
                 }
             }
-            if seen < batchSize || !between() { break }
+            sizer.record(since: started)
+            if seen < size || !between() { break }
         }
         if !dryRun {
             try db.transaction { () throws(StoreError) in

@@ -9,7 +9,7 @@ DORA figures are `reactions stats`' own, redeliver works with an admin token and
 with a read token, and a server reachable from other machines shows nothing without a
 token. Saves a screenshot of every page in .build/screenshots/ (look at them).
 Needs chromium, chromium-driver (apt) and selenium (pip)."""
-import json, os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, shutil, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -119,6 +119,15 @@ def main():
         check(len(driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 1, "the status filter narrows the list")
         visit(driver, base + "/ui/#deploys?since=2h", "#deploy-count", "deploys-recent")
         check(len(driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 5, "the time filter is on received time: all five just arrived")
+        # Received three hours ago, as if the first two had come in then (they are the oldest
+        # rows, so received times still grow with ids, as `--since` relies on).
+        earlier = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - 3 * 3600))
+        with sqlite3.connect(os.path.join(work, "state.db"), timeout=10) as db:
+            db.execute("UPDATE deploys SET received_at = ?, updated_at = ? WHERE dedup_id IN ('a', 'b')", (earlier, earlier))
+        visit(driver, base + "/ui/#deploys?since=2h", "#deploy-count", "deploys-last-2-hours")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 3, "the last 2 hours leave out what came 3 hours ago")
+        visit(driver, base + "/ui/#deploys?since=24h&environment=Production", "#deploy-count", "deploys-production-day")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")) == 4, "the last day in Production: time and environment together")
 
         stats = json.loads(subprocess.run([BINARY, "stats", "--state", os.path.join(work, "state.db"), "--format", "json"],
                                           capture_output=True, text=True, check=True).stdout)

@@ -93,3 +93,20 @@ import ReactionsCore
         #expect(try outbox.statistics().suggestions == 2 && store.suggestions().count == 2)
     }
 }
+
+/// Delete batches shrink when a transaction runs past its budget and grow back when it is
+/// quick, within 1 and the maximum: the event writer never waits long behind one.
+@Suite struct PruneBatchSizerTests {
+    @Test func batchesFollowTheTimeTheyTake() {
+        var sizer = SQLitePruner.BatchSizer(maximum: 200)
+        #expect(sizer.size == 16)
+        let slow = DispatchTime(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds - 10_000_000)
+        sizer.record(since: slow)
+        #expect(sizer.size == 8)
+        for _ in 0..<10 { sizer.record(since: DispatchTime(uptimeNanoseconds: DispatchTime.now().uptimeNanoseconds - 10_000_000)) }
+        #expect(sizer.size == 1)
+        for _ in 0..<40 { sizer.record(since: DispatchTime.now()) }
+        #expect(sizer.size == 200)
+        #expect(SQLitePruner.BatchSizer(maximum: 5).size == 5)
+    }
+}
