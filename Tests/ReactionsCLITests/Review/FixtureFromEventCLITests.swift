@@ -68,7 +68,9 @@ import ReactionsCore
         #expect(status == 0, "\(summary)")
         #expect(summary.hasPrefix(#"1 1 tests/prod.test.json expected prod-deploys to fire, but filter environment: "Production" does not match "Staging""#), "\(summary)")
 
-        let unknown = try cli.run(["test", "--from-event", "01a00000-0000-7000-8000-000000000000", "--config", cli.config, "--state", cli.state])
+        // An id of the same millisecond that was never recorded (an old one would be
+        // reported as pruned by serve's default 30-day retention).
+        let unknown = try cli.run(["test", "--from-event", String(id.dropLast(12)) + "ffffffffffff", "--config", cli.config, "--state", cli.state])
         #expect(unknown.code == 1 && unknown.stderr.contains("no event"), "\(unknown)")
     }
 }
