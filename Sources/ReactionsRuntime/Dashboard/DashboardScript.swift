@@ -120,19 +120,30 @@ enum DashboardScript {
       if (day) { day.all++; if (d.status === "failed") day.failed++; }
     }
     const max = Math.max(1, ...[...days.values()].map((d) => d.all));
-    const chart = svg("svg", { class: "chart", id: "chart", viewBox: "0 0 300 100", role: "img", "aria-label": "deploys per day, last 30 days" });
+    // Plot area 300 × 90 right of a 30-unit margin for the counts, above 16 for the dates.
+    const left = 30, top = 6, height = 90;
+    const chart = svg("svg", { class: "chart", id: "chart", viewBox: "0 0 334 116", role: "img", "aria-label": "deploys per day, last 30 days" });
+    for (const value of new Set([0, Math.ceil(max / 2), max])) {
+      const y = top + height - (value / max) * height;
+      chart.append(svg("line", { x1: left, y1: y, x2: left + 300, y2: y, class: value === 0 ? "axis" : "grid" }));
+      const tick = svg("text", { x: left - 3, y: y, class: "label count" }); tick.textContent = String(value);
+      chart.append(tick);
+    }
     [...days.entries()].forEach(([date, d], i) => {
-      const height = (d.all / max) * 90, failed = (d.failed / max) * 90;
-      const bar = svg("rect", { x: i * 10 + 1, y: 100 - height, width: 8, height });
+      const x = left + i * 10 + 1;
+      const all = (d.all / max) * height, failed = (d.failed / max) * height;
+      const bar = svg("rect", { x, y: top + height - all, width: 8, height: all });
       const title = svg("title", {}); title.textContent = date + ": " + d.all + " deploys, " + d.failed + " failed";
       bar.append(title);
       chart.append(bar);
-      if (failed > 0) chart.append(svg("rect", { class: "failed", x: i * 10 + 1, y: 100 - failed, width: 8, height: failed }));
+      if (failed > 0) chart.append(svg("rect", { class: "failed", x, y: top + height - failed, width: 8, height: failed }));
+      // A date under every seventh day, counted back from today, so today is always labelled.
+      if ((29 - i) % 7 === 0) {
+        const label = svg("text", { x: x + 4, y: top + height + 4, class: "label day" });
+        label.textContent = i === 29 ? "today" : date.slice(5);
+        chart.append(label);
+      }
     });
-    chart.append(svg("line", { x1: 0, y1: 100, x2: 300, y2: 100, class: "axis" }));
-    const first = svg("text", { x: 0, y: 0, class: "label" }); first.textContent = [...days.keys()][0] + " (max " + max + "/day)";
-    const last = svg("text", { x: 300, y: 0, class: "label end" }); last.textContent = "today";
-    chart.append(first, last);
     show("Service " + name, el("p", { class: "muted" }, "Deploys per day over the last 30 days (failed in red)."), chart,
       el("h2", {}, "DORA, last 30 days"), statsTable(stats));
   }

@@ -25,12 +25,14 @@ th { color: var(--muted); font-weight: 600; font-size: .85rem; }
 .board { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .6rem; margin: .5rem 0 1rem; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .7rem; }
 pre { background: #f5f7f9; padding: .6rem; overflow-x: auto; }
-svg.chart { width: 100%; max-width: 48rem; height: 10rem; }
+svg.chart { width: 100%; max-width: 48rem; height: auto; }
 svg.chart rect { fill: var(--accent); }
 svg.chart rect.failed { fill: var(--bad); }
 svg.chart line.axis { stroke: var(--line); stroke-width: .5; }
-svg.chart text.label { font-size: 5px; fill: var(--muted); dominant-baseline: text-before-edge; }
-svg.chart text.end { text-anchor: end; }
+svg.chart line.grid { stroke: var(--line); stroke-width: .3; stroke-dasharray: 2 2; }
+svg.chart text.label { font-size: 7px; fill: var(--muted); }
+svg.chart text.count { text-anchor: end; dominant-baseline: middle; }
+svg.chart text.day { text-anchor: middle; dominant-baseline: text-before-edge; }
 #message { padding: 0 1rem; color: var(--bad); }
 @media (max-width: 40rem) { #token-form { margin-left: 0; width: 100%; } th:nth-child(n+5), td:nth-child(n+5) { display: none; } }
 """#
