@@ -22,13 +22,7 @@ struct ExplainCommand: Command {
     static func run(_ args: Arguments, _ terminal: Terminal) throws(CLIError) -> Int32 {
         guard let id = args.positionals.first else { throw CLIError.usage("explain needs an EVENT_ID", command: "explain") }
         let path = try StateInput.existing(args, terminal)
-        guard let events = try DeployInput.open(path) else { throw CLIError(message: "there is no state at \(Paths.absolute(path))") }
-        guard let (envelope, revisionNumber) = try StateInput.call({ () throws(StoreError) in try events.event(id: id) }) else {
-            let horizon = try StateInput.call { () throws(StoreError) in try events.pruneHorizon() }
-            if let pruned = horizon.explainMissing(id, kind: "event") { throw CLIError(message: pruned) }
-            throw CLIError(message: "no event \(id) is recorded in \(Paths.absolute(path)); event ids are in "
-                + "`reactions deploys --format json` and `reactions deliveries --format json` (event_id), in a webhook's 202 answer, and in serve's logs")
-        }
+        let (envelope, revisionNumber) = try RecordedEventInput.local(id, path: path)
         guard let store = try StateInput.openIfPresent(path) else { throw CLIError(message: "there is no state at \(path)") }
         let number: Int
         if let revisionNumber { number = revisionNumber } else {

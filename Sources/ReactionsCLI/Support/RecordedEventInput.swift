@@ -19,15 +19,20 @@ enum RecordedEventInput {
             }
             return event
         }
-        let path = try StateInput.existing(args, terminal)
+        return try local(id, path: try StateInput.existing(args, terminal)).envelope
+    }
+
+    /// From a state at `path` (`explain` reads it too): the envelope and the revision it
+    /// arrived under; an error that says whether retention pruned it or it never was.
+    static func local(_ id: String, path: String) throws(CLIError) -> (envelope: JSON, revision: Int?) {
         guard let events = try DeployInput.open(path) else { throw CLIError(message: "there is no state at \(Paths.absolute(path))") }
-        guard let (envelope, _) = try StateInput.call({ () throws(StoreError) in try events.event(id: id) }) else {
+        guard let found = try StateInput.call({ () throws(StoreError) in try events.event(id: id) }) else {
             let horizon = try StateInput.call { () throws(StoreError) in try events.pruneHorizon() }
             if let pruned = horizon.explainMissing(id, kind: "event") { throw CLIError(message: pruned) }
             throw CLIError(message: "no event \(id) is recorded in \(Paths.absolute(path)); event ids are in "
-                + "`reactions deploys --format json` (event_id), in a webhook's 202 answer, and in serve's logs")
+                + "`reactions deploys --format json` and `reactions deliveries --format json` (event_id), in a webhook's 202 answer, and in serve's logs")
         }
-        return envelope
+        return found
     }
 
     /// `a deploy.succeeded of shopping-cart to Production, recorded 2026-12-05 10:40:08 UTC`.
