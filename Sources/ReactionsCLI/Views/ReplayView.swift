@@ -55,7 +55,8 @@ struct ReplayView {
             for e in examples { lines.append(terminal.style("      " + Self.example(e), .dim)) }
         }
         if let rendered = outcome.rendered {
-            if let before = rendered.before, before != rendered.after {
+            // Shown twice only when what a reader sees differs (a script's digest is not shown).
+            if let before = rendered.before, DryRunView.describe(before) != DryRunView.describe(rendered.after) {
                 lines.append(terminal.style("    sends now, for event \(rendered.event):", .dim))
                 lines += DryRunView.describe(before).map { terminal.style("      " + $0, .dim) }
                 lines.append(terminal.style("    would send with this plan:", .dim))
