@@ -135,13 +135,10 @@ struct AdminAPI {
                 respond(.json(.ok, JSON.object(["deliveries": .array(list.map(\.json))]).compactText))
             default:
                 if path.hasPrefix("/api/v1/events/") {
-                    switch try runtime.event(id: String(path.dropFirst("/api/v1/events/".count))) {
-                    case .success(let found):
-                        return respond(.json(.ok, JSON.object([.init("event", found.envelope),
-                                                               .init("revision", found.revision.map(JSON.int) ?? .null)]).compactText))
-                    case .failure(let missing):
-                        return respond(.problem(.notFound, "Not Found", missing.message))
-                    }
+                    let id = String(path.dropFirst("/api/v1/events/".count))
+                    guard let found = try runtime.event(id: id) else { return respond(.problem(.notFound, "Not Found", try runtime.missingEvent(id))) }
+                    return respond(.json(.ok, JSON.object([.init("event", found.envelope),
+                                                           .init("revision", found.revision.map(JSON.int) ?? .null)]).compactText))
                 }
                 if path.hasPrefix("/api/v1/deliveries/") {
                     let id = String(path.dropFirst("/api/v1/deliveries/".count))

@@ -118,17 +118,17 @@ public final class Runtime: Sendable {
         try readerStore.withLock { s throws(StoreError) in try s.events(type: type, limit: limit) }
     }
 
-    /// One recorded event, or why there is none (retention pruned it, or no such id).
-    func event(id: String) throws(StoreError) -> Result<(envelope: JSON, revision: Int?), MissingEvent> {
-        try readerStore.withLock { s throws(StoreError) in
-            if let found = try s.event(id: id) { return .success(found) }
-            return .failure(MissingEvent(message: try s.pruneHorizon().explainMissing(id, kind: "event") ?? "no event \(id) is recorded on this server"))
-        }
+    /// One recorded event and the revision it arrived under.
+    func event(id: String) throws(StoreError) -> (envelope: JSON, revision: Int?)? {
+        try readerStore.withLock { s throws(StoreError) in try s.event(id: id) }
     }
 
-    struct MissingEvent: Error {
-        var message: String
+    /// Why there is no event `id`: retention pruned it, or it never was.
+    func missingEvent(_ id: String) throws(StoreError) -> String {
+        try readerStore.withLock { s throws(StoreError) in try s.pruneHorizon() }.explainMissing(id, kind: "event")
+            ?? "no event \(id) is recorded on this server"
     }
+
 
     func deliveries(_ query: DeliveryQuery) throws(StoreError) -> [StoredDelivery] {
         try outbox.withLock { s throws(StoreError) in try s.deliveries(query) }

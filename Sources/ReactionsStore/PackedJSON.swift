@@ -44,6 +44,14 @@ enum PackedJSON {
 
     // MARK: Writing
 
+    /// A whole packed value: `marker`, then the value (what `value(_:)` reads back).
+    static func pack(_ value: JSON) -> [UInt8] {
+        var out: [UInt8] = [marker]
+        out.reserveCapacity(512)
+        write(value, into: &out)
+        return out
+    }
+
     static func write(_ value: JSON, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(0x01)

@@ -81,9 +81,7 @@ final class SQLiteStateCopy: StateCopySide {
     /// An envelope packed as this store keeps them; text that is not JSON stays as it came.
     private static func packed(_ text: String) -> SQLiteValue {
         guard let value = try? JSONParser.value(text) else { return .text(text) }
-        var out: [UInt8] = [PackedJSON.marker]
-        PackedJSON.write(value, into: &out)
-        return .blob(out)
+        return .blob(PackedJSON.pack(value))
     }
 
     func setCounters(_ counters: [(name: String, value: Int)]) throws(StoreError) {

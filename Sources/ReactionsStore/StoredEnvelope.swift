@@ -50,11 +50,7 @@ enum StoredEnvelope {
 
     /// The packed form of a whole event (`PackedJSON`).
     static func packed(of event: CloudEvent) -> [UInt8] {
-        var out: [UInt8] = [PackedJSON.marker, 0x04]
-        out.reserveCapacity(512)
-        PackedJSON.writeMembers(members(of: event) + [.init("data", event.data)], into: &out)
-        out.append(0x00)
-        return out
+        PackedJSON.pack(.object(members(of: event) + [.init("data", event.data)]))
     }
 
     /// What the deploy path writes before its data's members, in `form`: `{…members…,"data":{`

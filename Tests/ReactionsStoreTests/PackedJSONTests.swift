@@ -5,11 +5,7 @@ import ReactionsCore
 /// Packed envelopes are stored forever: every value must come back exactly, and damaged
 /// bytes must be refused rather than read as something else.
 @Suite struct PackedJSONTests {
-    static func packed(_ value: JSON) -> [UInt8] {
-        var out: [UInt8] = [PackedJSON.marker]
-        PackedJSON.write(value, into: &out)
-        return out
-    }
+    static func packed(_ value: JSON) -> [UInt8] { PackedJSON.pack(value) }
 
     static let values: [String] = [
         "null", "true", "false", "0", "-1", "1.50", "1e400", "-2.5E-3", "123456789012345678901234567890", "\"\"",

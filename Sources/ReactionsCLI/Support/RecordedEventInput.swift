@@ -6,18 +6,11 @@ import ReactionsStore
 /// what `test --from-event` turns into a fixture.
 enum RecordedEventInput {
     static func envelope(_ id: String, _ args: Arguments, _ terminal: Terminal, command: String) throws(CLIError) -> JSON {
-        if let server = args.value("server") {
-            if args.value("state") != nil { throw CLIError.usage("give either --server or --state, not both", command: command) }
-            guard let token = terminal.environment["REACTIONS_TOKEN"], !token.isEmpty else {
-                throw CLIError.usage("--server needs a token in REACTIONS_TOKEN (a read-scoped one is enough)", command: command)
+        if let remote = try StateInput.remote(args, terminal.environment, command: command, scope: "a read-scoped one is enough") {
+            switch try StateInput.call({ () throws(StoreError) in try remote.event(id: id) }) {
+            case .found(let event): return event
+            case .missing(let why): throw CLIError(message: "\(remote.client.baseURL): \(why)")
             }
-            let response = try APIClient(baseURL: server, token: token).send("GET", "/api/v1/events/\(id)")
-            guard response.status == 200, let event = response.body?["event"] else {
-                let reason = response.status == 401 ? "the token was refused (401); set REACTIONS_TOKEN to a token the server accepts"
-                                                    : APIClient.problem(response)
-                throw CLIError(message: "cannot read event \(id) from \(server): \(reason)")
-            }
-            return event
         }
         return try local(id, path: try StateInput.existing(args, terminal)).envelope
     }

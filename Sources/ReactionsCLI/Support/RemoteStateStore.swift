@@ -62,6 +62,20 @@ struct RemoteStateStore: StateStore {
         return info
     }
 
+    enum EventLookup {
+        case found(JSON)
+        /// The server's words: whether retention pruned it or it never was.
+        case missing(String)
+    }
+
+    /// A recorded event (`test --from-event --server`).
+    func event(id: String) throws(StoreError) -> EventLookup {
+        let response = try call("GET", "/api/v1/events/\(id)")
+        if response.status == 404 { return .missing(APIClient.problem(response)) }
+        guard response.status == 200, let event = response.body?["event"] else { throw failure(response) }
+        return .found(event)
+    }
+
     /// `plan --replay --server`: the server replays its own history against the running
     /// revision and `desired` (history never leaves it; only counts and examples come back).
     /// It runs as a job the client polls with short requests: a long request would outlast

@@ -67,11 +67,13 @@ enum StateInput {
                                                  help: "Plan or apply against a running serve's admin API (token: $REACTIONS_TOKEN) instead of a local state file.")
 
     /// A running serve's state when `--server` is given.
-    static func remote(_ args: Arguments, _ env: [String: String], command: String) throws(CLIError) -> RemoteStateStore? {
+    /// `scope`: which of the server's tokens the command needs, said when there is none.
+    static func remote(_ args: Arguments, _ env: [String: String], command: String,
+                       scope: String = "a plan-scoped one to plan, apply-scoped to apply") throws(CLIError) -> RemoteStateStore? {
         guard let server = args.value("server") else { return nil }
         if args.value("state") != nil { throw CLIError.usage("give either --server or --state, not both", command: command) }
         guard let token = env["REACTIONS_TOKEN"], !token.isEmpty else {
-            throw CLIError.usage("--server needs a token in REACTIONS_TOKEN (a plan-scoped one to plan, apply-scoped to apply)", command: command)
+            throw CLIError.usage("--server needs a token in REACTIONS_TOKEN (\(scope))", command: command)
         }
         return RemoteStateStore(client: APIClient(baseURL: server, token: token))
     }

@@ -36,10 +36,8 @@ public struct Replayer {
 
     private let before: Side
     private let after: Side
-    /// Whether both sides declare the same services, so one set of variables serves both.
-    private let sameServices: Bool
-    /// When services and endpoints are the same on both sides, a reaction the plan does not
-    /// touch fires exactly as it did: only the created and changed ones are matched again
+    /// When services and endpoints are the same on both sides (so one set of variables
+    /// serves both), a reaction the plan does not touch fires exactly as it did: only the created and changed ones are matched again
     /// (`changedAfter`), the rest carry over from the running revision (`carriesOver`, by
     /// slot). A pull request changes a few reactions of hundreds; this halves a replay.
     private let changedAfter: Side?
@@ -61,7 +59,7 @@ public struct Replayer {
         let slot = Dictionary(uniqueKeysWithValues: reactionNames.enumerated().map { ($1, $0) })
         self.before = Side(beforeConfig, slot: slot)
         self.after = Side(afterConfig, slot: slot)
-        sameServices = before.resources.filter { $0.key.kind == .service } == after.resources.filter { $0.key.kind == .service }
+        let sameServices = before.resources.filter { $0.key.kind == .service } == after.resources.filter { $0.key.kind == .service }
         names = reactionNames
         let changedIntegrations = Set(Set(before.resources.keys).union(after.resources.keys)
             .filter { $0.kind == .integration && before.resources[$0] != after.resources[$0] }.map(\.name))
