@@ -197,27 +197,23 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
 
     // MARK: Reading
 
-    /// The listing's SQL and its values for one service key (the schema tests read its
-    /// query plan).
-    static func listing(_ query: DeployQuery, service: String?, fromID: Int? = nil) -> (sql: String, values: [SQLiteValue]) {
-        var sql = """
-            SELECT d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
-                   d.received_at, d.updated_at, d.payload, e.envelope, d.event_id
-            FROM deploys d LEFT JOIN events e ON e.id = d.event_id
-            """
+    static let deployColumns = """
+        d.id, d.endpoint, d.service, d.service_name, d.environment, d.status, d.deploy_number, d.dedup_id, d.deployed_at,
+        d.received_at, d.updated_at, d.payload, e.envelope, d.event_id
+        """
+
+    /// The SQL and values of a listing of every service's deploys (the schema tests read its
+    /// query plan); one service's go through `chainedDeploys`.
+    static func listing(_ query: DeployQuery, fromID: Int? = nil) -> (sql: String, values: [SQLiteValue]) {
+        var sql = "SELECT \(deployColumns) FROM deploys d LEFT JOIN events e ON e.id = d.event_id"
         var conditions: [String] = []
         var values: [SQLiteValue] = []
-        if let service {
-            // Written exactly as migration 6 indexes it, or SQLite would not use the index.
-            conditions.append("coalesce(d.service_name, d.service) = ?")
-            values.append(.text(service))
-        }
         if let environment = query.environment {
             conditions.append("d.environment = ?")
             values.append(.text(environment))
         }
         if let fromID {
-            // A range of ids, which the service and environment indexes end with.
+            // A range of ids, which the environment index ends with.
             conditions.append("d.id >= ?")
             values.append(.int(fromID))
         }
@@ -227,18 +223,66 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         return (sql, values)
     }
 
+    /// The newest deploy of each of a service key's environments (or of the one given).
+    static let headsSQL = "SELECT deploy_id FROM deploy_heads WHERE service = ?"
+    static let headSQL = "SELECT deploy_id FROM deploy_heads WHERE service = ? AND environment = ?"
+    /// One deploy and the one before it in its service and environment's list.
+    static let chainedSQL = """
+        SELECT \(deployColumns), c.previous_id
+        FROM deploys d LEFT JOIN events e ON e.id = d.event_id LEFT JOIN deploy_chain c ON c.id = d.id
+        WHERE d.id = ?
+        """
+
     public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
         var fromID: Int? = nil
         if let since = query.since {
             guard let first = try firstDeployID(receivedAtOrAfter: since) else { return [] }
             fromID = first
         }
-        guard query.services.count > 1 else { return try deploys(query, service: query.services.first, fromID: fromID) }
-        // One walk down the index per key, merged: `IN (…)` with `ORDER BY id` would make
-        // SQLite sort every deploy of every key to return the newest few.
-        var all: [StoredDeploy] = []
-        for key in query.services { all += try deploys(query, service: key, fromID: fromID) }
-        return Array(all.sorted { $0.id > $1.id }.prefix(query.limit))
+        if query.services.isEmpty {
+            let (sql, values) = Self.listing(query, fromID: fromID)
+            let s = try db.prepare(sql)
+            try s.bind(values)
+            var out: [StoredDeploy] = []
+            while try s.step() { out.append(Self.deploy(s)) }
+            return out
+        }
+        return try chainedDeploys(query, fromID: fromID ?? 1)
+    }
+
+    /// The deploys of the query's service keys, newest first: each key and environment is a
+    /// list from its newest deploy back (migration 13), so this merges a handful of lists,
+    /// taking the newest head each time, one primary-key lookup per deploy returned.
+    private func chainedDeploys(_ query: DeployQuery, fromID: Int) throws(StoreError) -> [StoredDeploy] {
+        // One snapshot for the heads and the walk, as one statement would have.
+        try db.transaction(immediate: false) { () throws(StoreError) -> [StoredDeploy] in
+            try walkChains(query, fromID: fromID)
+        }
+    }
+
+    private func walkChains(_ query: DeployQuery, fromID: Int) throws(StoreError) -> [StoredDeploy] {
+        let heads = try db.prepare(query.environment == nil ? Self.headsSQL : Self.headSQL)
+        var next: [Int] = []
+        for key in query.services {
+            try heads.bind(query.environment.map { [.text(key), .text($0)] } ?? [.text(key)])
+            while try heads.step() { next.append(heads.int(0)) }
+            heads.reset()
+        }
+        let read = try db.prepare(Self.chainedSQL)
+        var out: [StoredDeploy] = []
+        while out.count < query.limit, let newest = next.indices.max(by: { next[$0] < next[$1] }), next[newest] >= fromID {
+            try read.bind(.int(next[newest]))
+            guard try read.step() else {
+                // Pruned: retention removes each list's oldest deploys, so the list ends here.
+                next[newest] = 0
+                read.reset()
+                continue
+            }
+            out.append(Self.deploy(read))
+            next[newest] = read.isNull(14) ? 0 : read.int(14)
+            read.reset()
+        }
+        return out
     }
 
     /// The first deploy received at or after `time`, found by bisecting the ids: they are
@@ -269,19 +313,13 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         return found
     }
 
-    private func deploys(_ query: DeployQuery, service: String?, fromID: Int?) throws(StoreError) -> [StoredDeploy] {
-        let (sql, values) = Self.listing(query, service: service, fromID: fromID)
-        let s = try db.prepare(sql)
-        try s.bind(values)
-        var out: [StoredDeploy] = []
-        while try s.step() {
-            let payload = Self.payload(stored: s.text(11), envelope: s.isNull(12) ? nil : s.envelope(12))
-            out.append(StoredDeploy(id: s.int(0), endpoint: s.text(1), service: s.text(2), serviceName: s.isNull(3) ? nil : s.text(3),
-                                    environment: s.isNull(4) ? nil : s.text(4), status: s.text(5), deployNumber: s.text(6),
-                                    dedupID: s.isNull(7) ? nil : s.text(7), deployedAt: s.text(8), receivedAt: s.text(9),
-                                    updatedAt: s.text(10), payload: payload, eventID: s.isNull(13) ? nil : s.text(13)))
-        }
-        return out
+    /// A row read with `deployColumns`.
+    private static func deploy(_ s: SQLiteStatement) -> StoredDeploy {
+        let payload = payload(stored: s.text(11), envelope: s.isNull(12) ? nil : s.envelope(12))
+        return StoredDeploy(id: s.int(0), endpoint: s.text(1), service: s.text(2), serviceName: s.isNull(3) ? nil : s.text(3),
+                            environment: s.isNull(4) ? nil : s.text(4), status: s.text(5), deployNumber: s.text(6),
+                            dedupID: s.isNull(7) ? nil : s.text(7), deployedAt: s.text(8), receivedAt: s.text(9),
+                            updatedAt: s.text(10), payload: payload, eventID: s.isNull(13) ? nil : s.text(13))
     }
 
     /// A deploy's payload: its own column for rows written before migration 5, else the

@@ -171,10 +171,8 @@ public final class SQLitePruner: StorePruner {
         let page = try db.prepare("""
             SELECT id, coalesce(service_name, service), environment, received_at FROM deploys WHERE id > ? ORDER BY id LIMIT ?
             """)
-        // Written as migration 6 indexes it, so this walks one service's newer deploys.
-        let newer = try db.prepare("""
-            SELECT 1 FROM deploys WHERE coalesce(service_name, service) = ? AND environment IS ? AND id > ? LIMIT 1
-            """)
+        // Each service and environment's newest deploy heads its list (migration 13).
+        let newer = try db.prepare("SELECT 1 FROM deploy_heads WHERE service = ? AND environment = ? AND deploy_id > ?")
         var total = PruneCounts()
         var cursor = 0
         var reachedCutoff = false
@@ -193,7 +191,7 @@ public final class SQLitePruner: StorePruner {
             page.reset()
             var prunable: [Int] = []
             for row in rows {
-                try newer.bind(.text(row.key), row.environment.map(SQLiteValue.text) ?? .null, .int(row.id))
+                try newer.bind(.text(row.key), .text(row.environment ?? ""), .int(row.id))
                 // The latest deploy of each service and environment stays, however old.
                 if try newer.step() { prunable.append(row.id) }
                 newer.reset()

@@ -221,6 +221,50 @@ enum StoreSchema {
         DROP INDEX deliveries_by_status;
         CREATE INDEX deliveries_by_status ON deliveries(status) WHERE status <> 'delivered';
         """,
+        // 13: the index of deploys by service took each deploy at its service's place in
+        // the index: with hundreds of services, every group commit dirtied a page per service
+        // in it, and once the index outgrew the cache ingestion ran at two thirds of its
+        // speed on an empty store. Each service and environment's deploys are now a list,
+        // newest first: `deploy_heads` holds the newest (a few hundred rows, always cached),
+        // `deploy_chain` each deploy's predecessor (appended in id order, like the deploys).
+        // A listing by service follows its lists; triggers keep them, whoever writes deploys
+        // (the store, `state copy`, a pruner). Existing deploys are linked here once, about
+        // ten seconds per million.
+        """
+        CREATE TABLE deploy_heads (
+            service         TEXT NOT NULL,
+            environment     TEXT NOT NULL,
+            deploy_id       INTEGER NOT NULL,
+            PRIMARY KEY (service, environment)
+        ) WITHOUT ROWID;
+        CREATE TABLE deploy_chain (
+            id              INTEGER PRIMARY KEY,
+            previous_id     INTEGER NOT NULL
+        );
+        INSERT INTO deploy_chain (id, previous_id)
+        SELECT id, previous_id FROM (
+            SELECT id, lag(id) OVER (PARTITION BY coalesce(service_name, service), coalesce(environment, '') ORDER BY id) AS previous_id
+            FROM deploys
+        ) WHERE previous_id IS NOT NULL ORDER BY id;
+        INSERT INTO deploy_heads (service, environment, deploy_id)
+        SELECT coalesce(service_name, service), coalesce(environment, ''), max(id) FROM deploys GROUP BY 1, 2;
+        DROP INDEX deploys_by_service;
+        CREATE TRIGGER deploys_chained_on_insert AFTER INSERT ON deploys BEGIN
+            INSERT INTO deploy_chain (id, previous_id)
+            SELECT NEW.id, deploy_id FROM deploy_heads
+            WHERE service = coalesce(NEW.service_name, NEW.service) AND environment = coalesce(NEW.environment, '');
+            INSERT INTO deploy_heads (service, environment, deploy_id)
+            VALUES (coalesce(NEW.service_name, NEW.service), coalesce(NEW.environment, ''), NEW.id)
+            ON CONFLICT (service, environment) DO UPDATE SET deploy_id = excluded.deploy_id;
+        END;
+        CREATE TRIGGER deploys_unchained_on_delete AFTER DELETE ON deploys BEGIN
+            UPDATE deploy_heads
+            SET deploy_id = coalesce((SELECT d.id FROM deploy_chain c JOIN deploys d ON d.id = c.previous_id WHERE c.id = OLD.id), -1)
+            WHERE deploy_id = OLD.id AND service = coalesce(OLD.service_name, OLD.service) AND environment = coalesce(OLD.environment, '');
+            DELETE FROM deploy_heads WHERE deploy_id = -1;
+            DELETE FROM deploy_chain WHERE id = OLD.id;
+        END;
+        """,
     ]
 
     static func migrate(_ db: SQLiteDatabase) throws(StoreError) {

@@ -154,6 +154,7 @@ import ReactionsCore
         _ = try SQLiteDeployStore(path: path).record([try deploy(matcher: Probe().matcher(["a"]))])
         let db = try SQLiteDatabase(path: path)
         // As schema 10 left the table: a rowid table with its primary key as an index.
+        try SQLiteDeployStoreTests.undoMigrationThirteen(db)
         try db.execute("""
             DROP TABLE attempts;
             CREATE TABLE attempts (delivery_id TEXT NOT NULL REFERENCES deliveries(id), number INTEGER NOT NULL, started_at TEXT NOT NULL,

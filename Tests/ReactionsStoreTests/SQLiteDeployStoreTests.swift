@@ -23,6 +23,7 @@ import ReactionsCore
             try db.execute("DROP TRIGGER \(trigger)")
         }
         try db.execute("DROP TABLE store_counters")
+        try Self.undoMigrationThirteen(db)
         try db.execute("UPDATE deploy_counters SET last_number = 1; PRAGMA user_version = 7")
         let reopened = try SQLiteDeployStore(path: path)
         let outcomes = try reopened.record([try record("cart", matched: "cart"), try record("mystery")])
@@ -73,7 +74,24 @@ import ReactionsCore
         }
     }
 
-    @Test func listingByServiceSeeksItsIndex() throws {
+    /// As a state written before migration 13 was (tests of older migrations start here too).
+    static func undoMigrationThirteen(_ db: SQLiteDatabase) throws {
+        try db.execute("""
+            DROP TRIGGER deploys_chained_on_insert; DROP TRIGGER deploys_unchained_on_delete;
+            DROP TABLE deploy_chain; DROP TABLE deploy_heads;
+            CREATE INDEX deploys_by_service ON deploys(coalesce(service_name, service), id);
+            """)
+    }
+
+    func plan(_ db: SQLiteDatabase, _ sql: String, _ values: [SQLiteValue]) throws -> [String] {
+        let plan = try db.prepare("EXPLAIN QUERY PLAN " + sql)
+        try plan.bind(values)
+        var steps: [String] = []
+        while try plan.step() { steps.append(plan.text(3)) }
+        return steps
+    }
+
+    @Test func listingByServiceFollowsItsLists() throws {
         let store = try SQLiteDeployStore(path: path)
         _ = try store.record([try record("shop_cart", matched: "cart"), try record("mystery"), try record("cart", matched: "cart"),
                               try record("search", matched: "search")])
@@ -82,15 +100,57 @@ import ReactionsCore
         #expect(try store.deploys(DeployQuery(service: "cart")).map(\.service) == ["cart", "shop_cart"])
         #expect(try store.deploys(DeployQuery(service: "mystery")).map(\.service) == ["mystery"])
         #expect(try store.deploys(DeployQuery(service: "shop_cart")).isEmpty, "aliases are resolved by the caller")
-        // The query is answered from the index, newest first, not by scanning every deploy.
+        // Heads and links are read by their keys: no scan, no sort, however many deploys.
         let db = try SQLiteDatabase(path: path)
-        let listing = SQLiteDeployStore.listing(DeployQuery(), service: "cart")
-        let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
-        try plan.bind(listing.values)
-        var steps: [String] = []
-        while try plan.step() { steps.append(plan.text(3)) }
-        #expect(steps.contains { $0.contains("USING INDEX deploys_by_service") || $0.contains("USING COVERING INDEX deploys_by_service") }, "\(steps)")
-        #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+        #expect(try plan(db, SQLiteDeployStore.headsSQL, [.text("cart")]) == ["SEARCH deploy_heads USING PRIMARY KEY (service=?)"])
+        #expect(try plan(db, SQLiteDeployStore.headSQL, [.text("cart"), .text("Production")])
+                == ["SEARCH deploy_heads USING PRIMARY KEY (service=? AND environment=?)"])
+        #expect(try plan(db, SQLiteDeployStore.chainedSQL, [.int(1)]) == [
+            "SEARCH d USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN",
+            "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN"])
+        #expect(try db.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'deploys_by_service'") == 0)
+    }
+
+    /// Pruned deploys leave their lists: the oldest go (a list then ends where they were),
+    /// and a deleted head hands its place to the deploy before it.
+    @Test func removedDeploysLeaveTheirLists() throws {
+        let store = try SQLiteDeployStore(path: path)
+        var ids: [Int] = []
+        for _ in 0..<6 {
+            for case .created(let id, _, _) in try store.record([try record("cart", matched: "cart")]) { ids.append(id) }
+        }
+        let db = try SQLiteDatabase(path: path)
+        try db.execute("DELETE FROM deploys WHERE id IN (\(ids[0]), \(ids[1]))")
+        #expect(try store.deploys(DeployQuery(service: "cart")).map(\.id) == ids.dropFirst(2).reversed())
+        #expect(try db.integer("SELECT count(*) FROM deploy_chain") == 4, "the oldest kept deploy's link stays until it goes")
+        try db.execute("DELETE FROM deploys WHERE id = \(ids[5])")
+        #expect(try store.deploys(DeployQuery(service: "cart")).map(\.id) == [ids[4], ids[3], ids[2]])
+        #expect(try db.integer("SELECT deploy_id FROM deploy_heads WHERE service = 'cart'") == ids[4])
+        for case .created(let id, _, _) in try store.record([try record("cart", matched: "cart")]) { ids.append(id) }
+        #expect(try store.deploys(DeployQuery(service: "cart")).map(\.id) == [ids[6], ids[4], ids[3], ids[2]])
+        try db.execute("DELETE FROM deploys")
+        #expect(try db.integer("SELECT count(*) FROM deploy_heads") + db.integer("SELECT count(*) FROM deploy_chain") == 0)
+        #expect(try store.deploys(DeployQuery(service: "cart")).isEmpty)
+    }
+
+    /// A state written before migration 13 has its deploys linked when it opens: every
+    /// listing by service reads as it did through the index.
+    @Test func migrationThirteenLinksExistingDeploys() throws {
+        let store = try SQLiteDeployStore(path: path)
+        let environments: [String?] = ["Production", "Staging", nil]
+        _ = try store.record((0..<60).map { i in try record(i % 4 == 0 ? "mystery" : "cart", matched: i % 4 == 0 ? nil : "cart",
+                                                            environment: environments[i % 3]) })
+        var queries = [DeployQuery(service: "cart", limit: 100), DeployQuery(service: "mystery", limit: 100),
+                       DeployQuery(service: "cart", environment: "Staging", limit: 100), DeployQuery(service: "cart", limit: 7)]
+        queries.append(DeployQuery(service: "mystery", environment: "Production", limit: 100))
+        let before = try queries.map { try store.deploys($0).map(\.id) }
+        #expect(before[0].count == 45 && before[1].count == 15)
+        let db = try SQLiteDatabase(path: path)
+        try Self.undoMigrationThirteen(db)
+        try db.execute("PRAGMA user_version = 12")
+        let reopened = try SQLiteDeployStore(path: path)
+        #expect(try queries.map { try reopened.deploys($0).map(\.id) } == before)
+        #expect(try db.integer("SELECT count(*) FROM deploy_heads") == 6)
     }
 
     /// `--since` bisects the ids (they grow with `received_at`) and every filter's listing
@@ -118,10 +178,8 @@ import ReactionsCore
         #expect(try store.deploys(DeployQuery(service: "search", environment: "Staging", since: twoHoursAgo, limit: 5)).map(\.id) == [598, 592, 586, 580, 574])
         // Every listing is one index range, newest first, never a scan or a sort.
         let db = try SQLiteDatabase(path: path)
-        for (query, service) in [(DeployQuery(environment: "Production"), nil), (DeployQuery(since: twoHoursAgo), nil),
-                                 (DeployQuery(environment: "Production", since: twoHoursAgo), nil), (DeployQuery(since: twoHoursAgo), "cart")]
-                as [(DeployQuery, String?)] {
-            let listing = SQLiteDeployStore.listing(query, service: service, fromID: query.since == nil ? nil : 481)
+        for query in [DeployQuery(environment: "Production"), DeployQuery(since: twoHoursAgo), DeployQuery(environment: "Production", since: twoHoursAgo)] {
+            let listing = SQLiteDeployStore.listing(query, fromID: query.since == nil ? nil : 481)
             let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
             try plan.bind(listing.values)
             var steps: [String] = []
@@ -132,7 +190,7 @@ import ReactionsCore
             #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
         }
         // Unfiltered: the table in reverse id order, stopped by the limit.
-        let listing = SQLiteDeployStore.listing(DeployQuery(), service: nil)
+        let listing = SQLiteDeployStore.listing(DeployQuery())
         let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
         try plan.bind(listing.values)
         var steps: [String] = []

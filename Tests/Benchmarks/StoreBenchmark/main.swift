@@ -6,6 +6,8 @@
 //   swift run -c release StoreBenchmark [CHECKPOINT ...]     # default: 20000 100000 1000000
 //   STORE_BENCH_DIR=/big/disk swift run -c release StoreBenchmark 1000000 10000000
 //   STORE_BENCH_KEEP=1 …                 # keep the filled state file and print its path
+//   STORE_BENCH_FROM=FILE …              # start from a copy of a kept state file
+//   STORE_BENCH_ROUNDS=5 …               # timed ingestion rounds per checkpoint (default 3)
 //
 // The mix: 200 services whose deploy counts follow 1/rank (a few busy, a long tail), four
 // environments (40% Production, 35% Staging, 15% QA, 10% Development), one deploy every
@@ -25,6 +27,9 @@ try FileManager.default.createDirectory(at: directory, withIntermediateDirectori
 let path = directory.appendingPathComponent("state.db").path
 // STORE_BENCH_KEEP=1 keeps the filled state (prune_ingest.sh starts serve on a copy).
 let keep = ProcessInfo.processInfo.environment["STORE_BENCH_KEEP"] == "1"
+/// Deploys per timed round, and rounds per checkpoint (alternated with an empty store).
+let window = 20_000
+let rounds = Int(ProcessInfo.processInfo.environment["STORE_BENCH_ROUNDS"] ?? "") ?? 3
 defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
 
 // MARK: The mix
@@ -66,20 +71,60 @@ func payload(_ n: Int, service: String, environment: String, failed: Bool, deplo
 
 // MARK: Filling
 
-let store = try SQLiteDeployStore(path: path)
-try store.disableAutomaticCheckpoints()
-let checkpointer = try WALCheckpointer(path: path)
-let outbox = try SQLiteDeliveryStore(path: path)
+/// One state file being filled, with the connections `serve` would hold on it.
+final class StateFile {
+    let path: String
+    let store: SQLiteDeployStore
+    let outbox: SQLiteDeliveryStore
+    let checkpointer: WALCheckpointer
+    var written = 0
+    /// CPU time of this thread in `record` (the rest of its wall time waits on the disk).
+    var recordCPUNanoseconds: UInt64 = 0
+
+    init(path: String) throws {
+        self.path = path
+        store = try SQLiteDeployStore(path: path)
+        try store.disableAutomaticCheckpoints()
+        checkpointer = try WALCheckpointer(path: path)
+        outbox = try SQLiteDeliveryStore(path: path)
+    }
+}
+
+func countDeploys(_ path: String) -> Int {
+    var db: OpaquePointer?
+    guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else { return 0 }
+    defer { sqlite3_close(db) }
+    var statement: OpaquePointer?
+    guard sqlite3_prepare_v2(db, "SELECT max(id) FROM deploys", -1, &statement, nil) == SQLITE_OK else { return 0 }
+    defer { sqlite3_finalize(statement) }
+    return sqlite3_step(statement) == SQLITE_ROW ? Int(sqlite3_column_int64(statement, 0)) : 0
+}
+
+func threadCPUNanoseconds() -> UInt64 {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+}
+
+// STORE_BENCH_FROM=FILE starts from a copy of a state this benchmark kept, to measure a
+// change at scale without filling again.
+var copied = false
+if let from = ProcessInfo.processInfo.environment["STORE_BENCH_FROM"] {
+    try FileManager.default.copyItem(atPath: from, toPath: path)
+    copied = true
+}
+let state = try StateFile(path: path)
+state.written = countDeploys(path)
+let (store, outbox) = (state.store, state.outbox)
 let matcher = ReactionMatcher(mayFire: { _, _, _ in true }, firings: { _, _ in Firings(firing: ["notify"]) })
 var mix = Mix()
 let now = Timestamp.epochMilliseconds()
 let spacing: Int64 = 3_000
-var written = 0
 var sampleEvents: [String] = []
 
 /// Records `count` deploys in batches of `batch` (the writer's group commit under load is
 /// 30-70), delivers them, and returns the wall time of the `record` calls alone.
-@MainActor func fill(_ count: Int, batch: Int) throws -> Double {
+@MainActor func fill(_ file: StateFile, _ count: Int, batch: Int) throws -> Double {
     var recordSeconds = 0.0
     var left = count
     while left > 0 {
@@ -87,20 +132,23 @@ var sampleEvents: [String] = []
         var records: [DeployRecord] = []
         records.reserveCapacity(n)
         for _ in 0..<n {
-            let received = now - Int64(total - written) * spacing
+            let received = now - Int64(total - file.written) * spacing
             let time = Timestamp.format(milliseconds: received)
-            guard let p = payload(written, service: mix.service(), environment: mix.environment(),
+            guard let p = payload(file.written, service: mix.service(), environment: mix.environment(),
                                   failed: Int.random(in: 0..<50) == 0, deployedAt: time) else { fatalError("payload") }
             records.append(DeployRecord(endpoint: "ci", payload: p, serviceName: p.service, receivedAt: time, revision: 1, matcher: matcher))
-            written += 1
+            file.written += 1
         }
-        let start = DispatchTime.now()
-        let outcomes = try store.record(records)
+        let start = DispatchTime.now(), cpuStart = threadCPUNanoseconds()
+        let outcomes = try file.store.record(records)
         recordSeconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        for case .created(_, _, let eventID) in outcomes where Int.random(in: 0..<max(1, total / 400)) == 0 { sampleEvents.append(eventID) }
+        file.recordCPUNanoseconds += threadCPUNanoseconds() - cpuStart
+        if file === state {
+            for case .created(_, _, let eventID) in outcomes where Int.random(in: 0..<max(1, total / 400)) == 0 { sampleEvents.append(eventID) }
+        }
         // Oldest first, as the dispatcher takes them (the listing is newest first).
-        let pending = try outbox.deliveries(DeliveryQuery(status: .pending, limit: n)).reversed()
-        try outbox.record(pending.map { delivery in
+        let pending = try file.outbox.deliveries(DeliveryQuery(status: .pending, limit: n)).reversed()
+        try file.outbox.record(pending.map { delivery in
             let failed = Int.random(in: 0..<100) == 0
             let attempt = AttemptRecord(number: 1, startedAt: Timestamp.now(), milliseconds: 87, succeeded: !failed,
                                         httpStatus: failed ? 503 : 200, exitStatus: nil, error: failed ? "unexpected status 503" : nil,
@@ -113,6 +161,22 @@ var sampleEvents: [String] = []
         left -= n
     }
     return recordSeconds
+}
+
+/// Deploys per second, and CPU microseconds per deploy, recording `count` more into `file`.
+@MainActor func timedRound(_ file: StateFile, _ count: Int) throws -> (rate: Double, cpu: Double) {
+    let cpuBefore = file.recordCPUNanoseconds
+    let seconds = try fill(file, count, batch: 64)
+    return (Double(count) / seconds, Double(file.recordCPUNanoseconds - cpuBefore) / Double(count) / 1e3)
+}
+
+/// `timedRound` into `window` deploys on a new, empty state file.
+@MainActor func emptyStoreRound() throws -> (rate: Double, cpu: Double) {
+    let fresh = directory.appendingPathComponent("empty-\(UUID().uuidString).db").path
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: fresh + suffix) } }
+    let file = try StateFile(path: fresh)
+    defer { file.checkpointer.stop() }
+    return try timedRound(file, window)
 }
 
 // MARK: Measuring
@@ -147,36 +211,50 @@ func time(_ reps: Int, _ body: (Int) throws -> Void) rethrows -> (p50: Double, p
     return out
 }
 
+func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
 func fileBytes(_ p: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int) ?? 0 }
 
 func f(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : x < 100 ? "%.1f" : "%.0f", x) }
 
-let window = 20_000
 print("Filling \(path) to \(targets.map(String.init).joined(separator: ", ")) deploys")
-let emptyRate = Double(window) / (try fill(window, batch: 64))
-print("ingestion on an empty store: \(Int(emptyRate)) deploys/s (record calls, batches of 64, synchronous=FULL)")
 for target in targets {
-    let bulk = target - written - window
+    let bulk = target - state.written - rounds * window
     if bulk > 0 {
         let started = DispatchTime.now()
-        _ = try fill(bulk, batch: 2_000)
-        print("filled to \(written) in \(f(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)) s")
+        _ = try fill(state, bulk, batch: 2_000)
+        print("filled to \(state.written) in \(f(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)) s")
     }
-    // The last `window` deploys before each checkpoint are timed, as the empty store's were.
-    let timed = target - written
-    let rate = timed > 0 ? Double(timed) / (try fill(timed, batch: 64)) : emptyRate
-    _ = checkpointer  // keeps checkpointing meanwhile
+    // Ingestion on this store and on an empty one, alternated, so that the load of this
+    // shared box and its disk weighs on both alike: the last deploys before each checkpoint
+    // are timed in rounds of `window`, each followed by as many into a new, empty file.
+    // A copied state starts with nothing cached: warm it as a bulk fill would have.
+    if bulk <= 0 && copied {
+        _ = try fill(state, 2_000, batch: 64)
+        copied = false
+    }
+    var full: [(rate: Double, cpu: Double)] = [], empty: [(rate: Double, cpu: Double)] = []
+    while state.written < target {
+        full.append(try timedRound(state, min(window, target - state.written)))
+        empty.append(try emptyStoreRound())
+    }
     var db: OpaquePointer?
     sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil)
     sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
     sqlite3_close(db)
 
-    print("\n## \(written) deploys\n")
-    print("ingestion: \(Int(rate)) deploys/s, \(f(rate / emptyRate * 100))% of the empty store's")
+    print("\n## \(state.written) deploys\n")
+    let (rate, emptyRate) = (median(full.map(\.rate)), median(empty.map(\.rate)))
+    func listed(_ xs: [(rate: Double, cpu: Double)]) -> String {
+        xs.map { "\(Int($0.rate))/s \(f($0.cpu)) µs" }.joined(separator: ", ")
+    }
+    print("ingestion (record calls, batches of 64, synchronous=FULL; median of \(full.count) alternated rounds of \(window)): "
+          + "\(Int(rate)) deploys/s, \(f(rate / emptyRate * 100))% of an empty store's \(Int(emptyRate))/s")
+    print("  rounds, deploys/s and record's CPU per deploy: here \(listed(full)); empty \(listed(empty))")
     let size = fileBytes(path)
-    print("file: \(size) bytes, \(size / written) bytes per deploy (payload 715 B: \(f(Double(size) / Double(written) / 715))x)")
+    print("file: \(size) bytes, \(size / state.written) bytes per deploy (payload 715 B: \(f(Double(size) / Double(state.written) / 715))x)")
     print("\n| table or index | bytes per deploy |\n| --- | ---: |")
-    for (name, bytes) in bytesByObject() where bytes / written > 0 { print("| \(name) | \(bytes / written) |") }
+    for (name, bytes) in bytesByObject() where bytes / state.written > 0 { print("| \(name) | \(bytes / state.written) |") }
 
     let busy = "service-005", rare = "service-150"
     let twoHoursAgo = Timestamp.format(milliseconds: now - 2 * 3_600_000)
@@ -195,5 +273,5 @@ for target in targets {
     print("\n| query | p50 µs | p99 µs |\n| --- | ---: | ---: |")
     for (name, t) in rows { print("| \(name) | \(f(t.p50)) | \(f(t.p99)) |") }
 }
-checkpointer.stop()
+state.checkpointer.stop()
 if keep { print("\nkept: \(path)") }

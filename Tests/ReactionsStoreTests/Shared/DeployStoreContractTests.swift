@@ -56,6 +56,48 @@ import ReactionsCore
         #expect(stoppedAfter == 3)
     }
 
+    /// A service's deploys across its keys and environments, newest first, cut by the limit
+    /// and by `since`, however they interleave (SQLite follows one list per service and
+    /// environment and merges them; PostgreSQL reads an index).
+    @Test(arguments: StoreKind.available)
+    func listingsByServiceMergeKeysAndEnvironmentsNewestFirst(_ kind: StoreKind) throws {
+        let state = try kind.fresh()
+        let store = try state.deployStore()
+        let environments: [String?] = ["Production", "Staging", nil, "QA"]
+        var expected: [String: [Int]] = [:]
+        var batch: [DeployRecord] = []
+        for i in 0..<400 {
+            let environment = environments[(i * 7 + i / 13) % 4]
+            let (sent, key) = i % 5 == 0 ? ("shop_cart", "cart") : i % 3 == 0 ? ("search", "search") : ("cart", "cart")
+            batch.append(try record(sent, matched: key, environment: environment))
+            if batch.count == 37 || i == 399 {
+                let outcomes = try store.record(batch)
+                for (record, outcome) in zip(batch, outcomes) {
+                    guard case .created(let id, _, _) = outcome else { continue }
+                    expected[record.serviceName ?? "", default: []].insert(id, at: 0)
+                    expected["\(record.serviceName ?? "")/\(record.payload.environment ?? "none")", default: []].insert(id, at: 0)
+                }
+                batch = []
+            }
+        }
+        let cart = try #require(expected["cart"])
+        #expect(try store.deploys(DeployQuery(service: "cart", limit: 1_000)).map(\.id) == cart)
+        #expect(try store.deploys(DeployQuery(service: "cart", limit: 25)).map(\.id) == Array(cart.prefix(25)))
+        #expect(try store.deploys(DeployQuery(service: "cart", environment: "Staging", limit: 1_000)).map(\.id) == expected["cart/Staging"])
+        #expect(try store.deploys(DeployQuery(service: "search", environment: "QA", limit: 3)).map(\.id)
+                == Array(try #require(expected["search/QA"]).prefix(3)))
+        var both = DeployQuery(service: "cart", limit: 1_000)
+        both.services = ["search", "cart"]
+        #expect(try store.deploys(both).map(\.id) == (cart + (expected["search"] ?? [])).sorted(by: >))
+        // Since a time: each list stops at the first deploy received before it.
+        let all = try store.deploys(DeployQuery(limit: 1_000))
+        let since = try #require(all.first { $0.id == cart[cart.count / 2] }).receivedAt
+        let first = try #require(all.last { $0.receivedAt >= since }).id
+        #expect(try store.deploys(DeployQuery(service: "cart", since: since, limit: 1_000)).map(\.id) == cart.filter { $0 >= first })
+        #expect(try store.deploys(DeployQuery(service: "nothing")).isEmpty)
+        #expect(try store.deploys(DeployQuery(service: "cart", environment: "Nowhere")).isEmpty)
+    }
+
     @Test(arguments: StoreKind.available)
     func numbersDeploysPerServiceAndKeepsGivenNumbers(_ kind: StoreKind) throws {
         let state = try kind.fresh()
