@@ -9,7 +9,12 @@ import TestSupport
     /// What the reading commands print, as JSON, for one state.
     func views(_ cli: CLI, state: String, event: String) throws -> [String: String] {
         var out: [String: String] = [:]
-        for arguments in [["deploys"], ["deliveries"], ["suggestions"], ["state", "history"], ["state", "show"], ["explain", event], ["endpoints"]] {
+        // Listings by service read what the store keeps per service (an index in PostgreSQL,
+        // lists that SQLite's triggers build as the copy inserts its deploys).
+        let byService = [["deploys", "--service", "shopping-cart"], ["deploys", "--service", "mystery"],
+                         ["deploys", "--service", "shopping_cart", "--environment", "Staging"]]
+        for arguments in [["deploys"], ["deliveries"], ["suggestions"], ["state", "history"], ["state", "show"], ["explain", event], ["endpoints"]]
+                + byService {
             let result = try cli.run(arguments + ["--state", state, "--format", "json"])
             #expect(result.code == 0, "\(arguments): \(result)")
             out[arguments.joined(separator: " ")] = result.stdout
@@ -39,6 +44,7 @@ import TestSupport
         let deploys = try JSONParser.value(try cli.run(["deploys", "--state", cli.state, "--format", "json"]).stdout).arrayValue ?? []
         let event = try #require(deploys.last?["event_id"]?.stringValue)
         let original = try views(cli, state: cli.state, event: event)
+        #expect((try JSONParser.value(original["deploys --service shopping-cart"] ?? "").arrayValue ?? []).count == 3)
 
         let database = try PostgresServer.server().database()
         let there = try cli.run(["state", "copy", "--from", cli.state, "--to", database])
