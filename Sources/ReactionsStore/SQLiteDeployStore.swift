@@ -233,6 +233,10 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         WHERE d.id = ?
         """
 
+    private lazy var readHeads = try? db.prepare(Self.headsSQL)
+    private lazy var readHead = try? db.prepare(Self.headSQL)
+    private lazy var readChained = try? db.prepare(Self.chainedSQL)
+
     public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
         var fromID: Int? = nil
         if let since = query.since {
@@ -261,14 +265,14 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     }
 
     private func walkChains(_ query: DeployQuery, fromID: Int) throws(StoreError) -> [StoredDeploy] {
-        let heads = try db.prepare(query.environment == nil ? Self.headsSQL : Self.headSQL)
+        let heads = try statement(query.environment == nil ? readHeads : readHead)
         var next: [Int] = []
         for key in query.services {
             try heads.bind(query.environment.map { [.text(key), .text($0)] } ?? [.text(key)])
             while try heads.step() { next.append(heads.int(0)) }
             heads.reset()
         }
-        let read = try db.prepare(Self.chainedSQL)
+        let read = try statement(readChained)
         var out: [StoredDeploy] = []
         while out.count < query.limit, let newest = next.indices.max(by: { next[$0] < next[$1] }), next[newest] >= fromID {
             try read.bind(.int(next[newest]))
