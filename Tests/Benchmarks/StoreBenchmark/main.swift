@@ -108,10 +108,8 @@ func threadCPUNanoseconds() -> UInt64 {
 
 // STORE_BENCH_FROM=FILE starts from a copy of a state this benchmark kept, to measure a
 // change at scale without filling again.
-var copied = false
 if let from = ProcessInfo.processInfo.environment["STORE_BENCH_FROM"] {
     try FileManager.default.copyItem(atPath: from, toPath: path)
-    copied = true
 }
 let state = try StateFile(path: path)
 state.written = countDeploys(path)
@@ -219,24 +217,26 @@ func f(_ x: Double) -> String { String(format: x < 10 ? "%.2f" : x < 100 ? "%.1f
 
 print("Filling \(path) to \(targets.map(String.init).joined(separator: ", ")) deploys")
 for target in targets {
-    let bulk = target - state.written - rounds * window
+    let bulk = target - state.written - (rounds + 1) * window
     if bulk > 0 {
         let started = DispatchTime.now()
         _ = try fill(state, bulk, batch: 2_000)
         print("filled to \(state.written) in \(f(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)) s")
     }
-    // Ingestion on this store and on an empty one, alternated, so that the load of this
-    // shared box and its disk weighs on both alike: the last deploys before each checkpoint
-    // are timed in rounds of `window`, each followed by as many into a new, empty file.
-    // A copied state starts with nothing cached: warm it as a bulk fill would have.
-    if bulk <= 0 && copied {
-        _ = try fill(state, 2_000, batch: 64)
-        copied = false
-    }
+    // Ingestion on this store and on an empty one, in pairs, so that the load of this shared
+    // box and its disk weighs on both alike: the last deploys before each checkpoint go in
+    // rounds of `window`, each followed by as many into a new, empty file. The first pair
+    // only warms what the bulk fill's large batches (or a copy) left cold, and is not counted.
     var full: [(rate: Double, cpu: Double)] = [], empty: [(rate: Double, cpu: Double)] = []
+    var warmedUp = false
     while state.written < target {
-        full.append(try timedRound(state, min(window, target - state.written)))
-        empty.append(try emptyStoreRound())
+        let here = try timedRound(state, min(window, target - state.written))
+        let fresh = try emptyStoreRound()
+        if warmedUp {
+            full.append(here)
+            empty.append(fresh)
+        }
+        warmedUp = true
     }
     var db: OpaquePointer?
     sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil)
@@ -244,13 +244,18 @@ for target in targets {
     sqlite3_close(db)
 
     print("\n## \(state.written) deploys\n")
-    let (rate, emptyRate) = (median(full.map(\.rate)), median(empty.map(\.rate)))
-    func listed(_ xs: [(rate: Double, cpu: Double)]) -> String {
-        xs.map { "\(Int($0.rate))/s \(f($0.cpu)) µs" }.joined(separator: ", ")
+    if full.isEmpty {
+        print("ingestion: too few deploys before this checkpoint for a timed round after the warm-up")
+    } else {
+        let (rate, emptyRate) = (median(full.map(\.rate)), median(empty.map(\.rate)))
+        func listed(_ xs: [(rate: Double, cpu: Double)]) -> String {
+            xs.map { "\(Int($0.rate))/s \(f($0.cpu)) µs" }.joined(separator: ", ")
+        }
+        let paired = median(zip(full, empty).map { $0.rate / $1.rate })
+        print("ingestion (record calls, batches of 64, synchronous=FULL; \(full.count) pairs of rounds of \(window)): "
+              + "\(Int(rate)) deploys/s against an empty store's \(Int(emptyRate))/s (medians); \(f(paired * 100))% of it, median of the pairs")
+        print("  rounds, deploys/s and record's CPU per deploy: here \(listed(full)); empty \(listed(empty))")
     }
-    print("ingestion (record calls, batches of 64, synchronous=FULL; median of \(full.count) alternated rounds of \(window)): "
-          + "\(Int(rate)) deploys/s, \(f(rate / emptyRate * 100))% of an empty store's \(Int(emptyRate))/s")
-    print("  rounds, deploys/s and record's CPU per deploy: here \(listed(full)); empty \(listed(empty))")
     let size = fileBytes(path)
     print("file: \(size) bytes, \(size / state.written) bytes per deploy (payload 715 B: \(f(Double(size) / Double(state.written) / 715))x)")
     print("\n| table or index | bytes per deploy |\n| --- | ---: |")
