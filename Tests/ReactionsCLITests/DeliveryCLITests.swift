@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ReactionsCore
+import TestSupport
 
 /// The delivery half end to end: the built binary serving, a loopback receiver, the outbox
 /// in a real state file, and the commands that read it.
@@ -100,14 +101,15 @@ import ReactionsCore
         defer { receiver.stop() }
         let cli = try CLI()
         try cli.writeConfig(Self.services + ", \"reactions\": [" + httpReaction("mark", url: receiver.url + "/m",
-                                                                                 retry: #"{"max_attempts": 50, "initial_delay": "1s", "max_delay": "1s"}"#) + "]")
+                                                                                 retry: #"{"max_attempts": 50, "initial_delay": "3s", "max_delay": "3s"}"#) + "]")
         let first = try ServeProcess(cli, arguments: ["--config", cli.config, "--no-request-log"])
         #expect(try await first.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
         #expect(try await receiver.wait(for: 2).count >= 2)
         _ = first.stop(signal: SIGKILL)
         let before = try #require(try deliveries(cli).first)
-        // Attempts are a second apart: on a loaded machine this task can wait many seconds for
-        // a thread, and at 300 ms apart all 50 attempts were used up before the kill.
+        // Attempts are 3 s apart: on a loaded machine this task can wait a minute for a thread
+        // (the suite's CLI tests block the pool while their subprocesses run), and 50 attempts
+        // a second apart were once all used up before the kill.
         #expect(before["status"] == .string("retrying"), "\(before)\n\(first.log.suffix(20).joined())")
         // The receiver recovers while reactions is down; the restarted server finishes the job.
         receiver.script.withLock { $0 = [] }
@@ -192,10 +194,17 @@ import ReactionsCore
         let server = try ServeProcess(cli, arguments: ["--config", cli.config])
         #expect(try await server.request("POST", "/integrations/deploy/\(try cli.deployEndpointID())", body: deployBody()).status == 202)
         #expect(try await eventually { FileManager.default.fileExists(atPath: started) })
-        kill(server.process.processIdentifier, SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(server.process.isRunning, "serve waits for the running delivery")
-        #expect(FileManager.default.createFile(atPath: release, contents: nil))
+        // On its own thread: a task on the cooperative pool can wait longer than serve's
+        // 10-second grace for a turn when the suite is busy, and serve would rightly be gone.
+        let process = server.process
+        let (waited, released) = try await offThePool { () -> (Bool, Bool) in
+            kill(process.processIdentifier, SIGTERM)
+            Thread.sleep(forTimeInterval: 0.3)
+            let running = process.isRunning
+            return (running, FileManager.default.createFile(atPath: release, contents: nil))
+        }
+        #expect(waited, "serve waits for the running delivery")
+        #expect(released)
         #expect(server.stop() == 0)
         #expect(FileManager.default.fileExists(atPath: finished), "the script was allowed to finish")
         let delivery = try #require(try deliveries(cli).first)
