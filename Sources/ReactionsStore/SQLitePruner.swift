@@ -53,12 +53,17 @@ public final class SQLitePruner: StorePruner {
             size = min(self.maximum, 16)
         }
 
+        /// After a batch that took no time at all (a dry run's deploys are only counted).
+        mutating func grow() {
+            size = min(maximum, size + max(1, size / 2))
+        }
+
         mutating func record(since started: DispatchTime) {
             let took = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000
             if took > Self.budgetMicroseconds {
                 size = max(1, size / 2)
             } else if took < Self.budgetMicroseconds / 2 {
-                size = min(maximum, size + max(1, size / 2))
+                grow()
             }
         }
     }
@@ -98,9 +103,13 @@ public final class SQLitePruner: StorePruner {
                 if keep { continue }
                 candidates.append(Candidate(id: event.id, deploy: event.type.hasPrefix("deploy.") ? try deployHeld(by: event.id) : nil))
             }
-            let started = DispatchTime.now()
-            total += dryRun ? try countEvents(candidates) : try deleteEvents(candidates, bound: bound)
-            sizer.record(since: started)
+            if dryRun {
+                let started = DispatchTime.now()
+                total += try countEvents(candidates)
+                sizer.record(since: started)
+            } else if !candidates.isEmpty {
+                total += try write(sizing: &sizer) { () throws(StoreError) in try deleteEvents(candidates, bound: bound) }
+            }
             if batch.count < size || !between() { break }
         }
         if !dryRun {
@@ -137,30 +146,42 @@ public final class SQLitePruner: StorePruner {
         return counts
     }
 
-    private func deleteEvents(_ candidates: [Candidate], bound: String) throws(StoreError) -> PruneCounts {
-        guard !candidates.isEmpty else { return PruneCounts() }
-        return try db.transaction { () throws(StoreError) -> PruneCounts in
-            let done = "event_id = ?1 AND status IN ('delivered', 'failed') AND id < ?2"
-            let attempts = try db.prepare("DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE \(done))")
-            let deliveries = try db.prepare("DELETE FROM deliveries WHERE \(done)")
-            let keepPayload = try db.prepare("UPDATE deploys SET payload = ? WHERE id = ? AND event_id = ? AND payload = ''")
-            let event = try db.prepare("DELETE FROM events WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = ?1)")
-            var counts = PruneCounts()
-            for candidate in candidates {
-                try attempts.bind(.text(candidate.id), .text(bound)).run()
-                counts.attempts += db.changes
-                try deliveries.bind(.text(candidate.id), .text(bound)).run()
-                counts.deliveries += db.changes
-                try event.bind(.text(candidate.id)).run()
-                guard db.changes == 1 else { continue }
-                counts.events += 1
-                if let deploy = candidate.deploy {
-                    try keepPayload.bind(.text(deploy.payload), .int(deploy.id), .text(candidate.id)).run()
-                }
-            }
-            try count(counts)
-            return counts
+    /// Runs a write transaction and tells the sizer how long it held the write lock: from
+    /// BEGIN IMMEDIATE's return to COMMIT's. The wait for the lock grows with the load the
+    /// writer is under; counted, it shrank batches to one row each, every one a commit and
+    /// an fsync the writer then waited behind.
+    private func write<T>(sizing sizer: inout BatchSizer, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        var locked = DispatchTime.now()
+        let value = try db.transaction { () throws(StoreError) -> T in
+            locked = DispatchTime.now()
+            return try body()
         }
+        sizer.record(since: locked)
+        return value
+    }
+
+    /// Inside the caller's transaction.
+    private func deleteEvents(_ candidates: [Candidate], bound: String) throws(StoreError) -> PruneCounts {
+        let done = "event_id = ?1 AND status IN ('delivered', 'failed') AND id < ?2"
+        let attempts = try db.prepare("DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE \(done))")
+        let deliveries = try db.prepare("DELETE FROM deliveries WHERE \(done)")
+        let keepPayload = try db.prepare("UPDATE deploys SET payload = ? WHERE id = ? AND event_id = ? AND payload = ''")
+        let event = try db.prepare("DELETE FROM events WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = ?1)")
+        var counts = PruneCounts()
+        for candidate in candidates {
+            try attempts.bind(.text(candidate.id), .text(bound)).run()
+            counts.attempts += db.changes
+            try deliveries.bind(.text(candidate.id), .text(bound)).run()
+            counts.deliveries += db.changes
+            try event.bind(.text(candidate.id)).run()
+            guard db.changes == 1 else { continue }
+            counts.events += 1
+            if let deploy = candidate.deploy {
+                try keepPayload.bind(.text(deploy.payload), .int(deploy.id), .text(candidate.id)).run()
+            }
+        }
+        try count(counts)
+        return counts
     }
 
     // MARK: Deploys
@@ -196,11 +217,11 @@ public final class SQLitePruner: StorePruner {
                 if try newer.step() { prunable.append(row.id) }
                 newer.reset()
             }
-            let started = DispatchTime.now()
             if dryRun {
                 total.deploys += prunable.count
+                sizer.grow()
             } else if !prunable.isEmpty {
-                total.deploys += try db.transaction { () throws(StoreError) -> Int in
+                total.deploys += try write(sizing: &sizer) { () throws(StoreError) -> Int in
                     let delete = try db.prepare("DELETE FROM deploys WHERE id = ?")
                     var removed = 0
                     for id in prunable {
@@ -211,7 +232,6 @@ public final class SQLitePruner: StorePruner {
                     return removed
                 }
             }
-            sizer.record(since: started)
             if seen < size || !between() { break }
         }
         if !dryRun {
