@@ -142,6 +142,6 @@ import ReactionsCore
             return true
         }
         #expect(counts.events == 400)
-        #expect(batches < 80, "\(batches) batches for 400 events (about 20 when the lock is free, 160 when the wait counted)")
+        #expect(batches < 80, "\(batches) batches for 400 events (about 20 sized by the time the lock is held, 160 when the wait counted)")
     }
 }
