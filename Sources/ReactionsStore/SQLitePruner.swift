@@ -150,7 +150,7 @@ public final class SQLitePruner: StorePruner {
     /// BEGIN IMMEDIATE's return to COMMIT's. The wait for the lock grows with the load the
     /// writer is under; counted, it shrank batches to one row each, every one a commit and
     /// an fsync the writer then waited behind.
-    private func write<T>(sizing sizer: inout BatchSizer, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    func write<T>(sizing sizer: inout BatchSizer, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         var locked = DispatchTime.now()
         let value = try db.transaction { () throws(StoreError) -> T in
             locked = DispatchTime.now()

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import Synchronization
 import ReactionsCore
 @testable import ReactionsStore
 
@@ -112,36 +111,32 @@ import ReactionsCore
         #expect(SQLitePruner.BatchSizer(maximum: 5).size == 5)
     }
 
-    /// A pruner that waits for the write lock (serve's writer busy) still deletes in batches
-    /// sized by the time it holds the lock: counting the wait shrank them to one row each,
-    /// every one a commit and an fsync more for the writer to wait behind.
+    /// A pruner that waits for the write lock (serve's writer busy) sizes its next batch by
+    /// the time it held the lock, not the wait: counting the wait shrank batches to one row
+    /// each under load, every one a commit and an fsync more for the writer to wait behind.
     @Test func waitingForTheLockDoesNotShrinkBatches() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("reactions-sizer-\(UUID().uuidString)/state.db").path
-        let store = try SQLiteDeployStore(path: path)
-        for _ in 0..<4 { _ = try store.record(try (0..<100).map { _ in try RetentionContractTests.deploy() }) }
-        // Another connection takes the write lock for 20 ms at a time, as a busy writer would.
-        final class Flag: Sendable { let stop = Atomic<Bool>(false) }
-        let flag = Flag()
+        let pruner = try SQLitePruner(path: path)
+        // Another connection holds the write lock for 100 ms, as a busy writer would.
+        let held = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         Thread {
             if let holder = try? SQLiteDatabase(path: path) {
-                while !flag.stop.load(ordering: .acquiring) {
-                    _ = try? holder.transaction { () throws(StoreError) in usleep(20_000) }
-                    usleep(1_000)
+                _ = try? holder.transaction { () throws(StoreError) in
+                    held.signal()
+                    usleep(100_000)
                 }
+            } else {
+                held.signal()
             }
             done.signal()
         }.start()
-        defer {
-            flag.stop.store(true, ordering: .releasing)
-            done.wait()
-        }
-        var batches = 0
-        let counts = try SQLitePruner(path: path).prune(eventsBefore: Timestamp.epochMilliseconds() + 1_000, deploysBefore: nil, dryRun: false) {
-            batches += 1
-            return true
-        }
-        #expect(counts.events == 400)
-        #expect(batches < 80, "\(batches) batches for 400 events (about 20 sized by the time the lock is held, 160 when the wait counted)")
+        held.wait()
+        var sizer = SQLitePruner.BatchSizer(maximum: 200)
+        let started = DispatchTime.now()
+        try pruner.write(sizing: &sizer) { () throws(StoreError) in }
+        done.wait()
+        #expect(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds > 50_000_000, "the transaction waited for the lock")
+        #expect(sizer.size == 24, "an empty transaction held the lock for no time, so the batch grows (it was \(sizer.size))")
     }
 }
