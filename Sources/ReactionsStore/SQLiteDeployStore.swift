@@ -256,7 +256,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
 
     /// The deploys of the query's service keys, newest first: each key and environment is a
     /// list from its newest deploy back (migration 13), so this merges a handful of lists,
-    /// taking the newest head each time, one primary-key lookup per deploy returned.
+    /// taking the newest head each time: one statement by primary key per deploy returned.
     private func chainedDeploys(_ query: DeployQuery, fromID: Int) throws(StoreError) -> [StoredDeploy] {
         // One snapshot for the heads and the walk, as one statement would have.
         try db.transaction(immediate: false) { () throws(StoreError) -> [StoredDeploy] in

@@ -261,7 +261,8 @@ enum StoreSchema {
             UPDATE deploy_heads
             SET deploy_id = coalesce((SELECT d.id FROM deploy_chain c JOIN deploys d ON d.id = c.previous_id WHERE c.id = OLD.id), -1)
             WHERE deploy_id = OLD.id AND service = coalesce(OLD.service_name, OLD.service) AND environment = coalesce(OLD.environment, '');
-            DELETE FROM deploy_heads WHERE deploy_id = -1;
+            DELETE FROM deploy_heads
+            WHERE service = coalesce(OLD.service_name, OLD.service) AND environment = coalesce(OLD.environment, '') AND deploy_id = -1;
             DELETE FROM deploy_chain WHERE id = OLD.id;
         END;
         """,

@@ -109,6 +109,14 @@ import ReactionsCore
             "SEARCH d USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN",
             "SEARCH c USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN"])
         #expect(try db.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'deploys_by_service'") == 0)
+        // The triggers' statements (as written in migration 13, with values for NEW and OLD)
+        // find their row by key too: a deploy written or pruned costs the same at any size.
+        for sql in ["SELECT deploy_id FROM deploy_heads WHERE service = ? AND environment = ?",
+                    "UPDATE deploy_heads SET deploy_id = -1 WHERE deploy_id = ? AND service = ? AND environment = ?",
+                    "DELETE FROM deploy_heads WHERE service = ? AND environment = ? AND deploy_id = -1"] {
+            let steps = try plan(db, sql, [])
+            #expect(steps.count == 1 && steps[0].hasPrefix("SEARCH deploy_heads USING PRIMARY KEY (service=? AND environment=?)"), "\(sql): \(steps)")
+        }
     }
 
     /// Pruned deploys leave their lists: the oldest go (a list then ends where they were),
