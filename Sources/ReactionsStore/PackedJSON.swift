@@ -36,11 +36,22 @@ enum PackedJSON {
         "payload", "query", "headers", "number", "hash", "created_by", "reaction", "delivery_id", "event_id", "attempts", "error",
     ]
 
-    private static let indexes: [String: UInt8] = {
-        var map: [String: UInt8] = [:]
-        for (i, name) in names.enumerated() { map[name] = UInt8(i + 1) }
-        return map
+    /// `names` by their length in bytes, with their bytes. A name is looked up among the few
+    /// of its length: hashing it into a dictionary cost more than the rest of writing it,
+    /// for every member of every deploy.
+    private static let byLength: [[(name: String, byte: UInt8)]] = {
+        var table = Array(repeating: [(name: String, byte: UInt8)](), count: (names.map(\.utf8.count).max() ?? 0) + 1)
+        for (i, name) in names.enumerated() { table[name.utf8.count].append((name, UInt8(i + 1))) }
+        return table
     }()
+
+    /// The byte that stands for a known name.
+    static func knownName(_ name: String) -> UInt8? {
+        let count = name.utf8.count
+        guard count < byLength.count else { return nil }
+        for entry in byLength[count] where entry.name == name { return entry.byte }
+        return nil
+    }
 
     // MARK: Writing
 
@@ -78,7 +89,7 @@ enum PackedJSON {
     }
 
     static func writeName(_ name: String, into out: inout [UInt8]) {
-        if let index = indexes[name] { out.append(index); return }
+        if let byte = knownName(name) { out.append(byte); return }
         let count = name.utf8.count
         if count < 127 {
             out.append(0x80 + UInt8(count))
