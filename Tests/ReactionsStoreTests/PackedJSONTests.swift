@@ -33,6 +33,8 @@ import ReactionsCore
         #expect(bytes.count < 2 + PackedJSON.names.count * 4)
         #expect(Set(PackedJSON.names).count == PackedJSON.names.count, "a name listed twice")
         #expect(PackedJSON.names.count < 127)
+        for (i, name) in PackedJSON.names.enumerated() { #expect(PackedJSON.knownName(name) == UInt8(i + 1), "\(name)") }
+        for unknown in ["", "shb", "Data", "commit_", "data\u{0}", "é"] { #expect(PackedJSON.knownName(unknown) == nil, "\(unknown)") }
     }
 
     /// The layout is a promise to every stored row: these bytes must always read this way.
