@@ -1797,72 +1797,14 @@ enum OpenAPIDocument {
                       "type": "array",
                       "maxItems": 5,
                       "items": {
-                        "type": "object",
-                        "required": [
-                          "id",
-                          "type",
-                          "time"
-                        ],
-                        "properties": {
-                          "id": {
-                            "type": "string"
-                          },
-                          "type": {
-                            "type": "string"
-                          },
-                          "service": {
-                            "type": [
-                              "string",
-                              "null"
-                            ]
-                          },
-                          "environment": {
-                            "type": [
-                              "string",
-                              "null"
-                            ]
-                          },
-                          "time": {
-                            "type": "string",
-                            "format": "date-time"
-                          }
-                        }
+                        "$ref": "#/components/schemas/ReplayExample"
                       }
                     },
                     "stopped": {
                       "type": "array",
                       "maxItems": 5,
                       "items": {
-                        "type": "object",
-                        "required": [
-                          "id",
-                          "type",
-                          "time"
-                        ],
-                        "properties": {
-                          "id": {
-                            "type": "string"
-                          },
-                          "type": {
-                            "type": "string"
-                          },
-                          "service": {
-                            "type": [
-                              "string",
-                              "null"
-                            ]
-                          },
-                          "environment": {
-                            "type": [
-                              "string",
-                              "null"
-                            ]
-                          },
-                          "time": {
-                            "type": "string",
-                            "format": "date-time"
-                          }
-                        }
+                        "$ref": "#/components/schemas/ReplayExample"
                       }
                     }
                   }
@@ -1913,6 +1855,39 @@ enum OpenAPIDocument {
             }
           }
         }
+      },
+      "ReplayExample": {
+        "type": "object",
+        "required": [
+          "id",
+          "type",
+          "time"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "service": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "environment": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "time": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "description": "A recorded event a reaction starts or stops firing on: its id, type, time, service and environment."
       }
     },
     "responses": {
