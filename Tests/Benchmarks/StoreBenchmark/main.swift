@@ -90,7 +90,8 @@ final class StateFile {
     }
 }
 
-func countDeploys(_ path: String) -> Int {
+/// Deploys this benchmark wrote into a state: ids start at 1 and it never removes one.
+func deploysWritten(_ path: String) -> Int {
     var db: OpaquePointer?
     guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else { return 0 }
     defer { sqlite3_close(db) }
@@ -112,7 +113,7 @@ if let from = ProcessInfo.processInfo.environment["STORE_BENCH_FROM"] {
     try FileManager.default.copyItem(atPath: from, toPath: path)
 }
 let state = try StateFile(path: path)
-state.written = countDeploys(path)
+state.written = deploysWritten(path)
 let (store, outbox) = (state.store, state.outbox)
 let matcher = ReactionMatcher(mayFire: { _, _, _ in true }, firings: { _, _ in Firings(firing: ["notify"]) })
 var mix = Mix()
