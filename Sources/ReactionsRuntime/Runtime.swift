@@ -129,7 +129,6 @@ public final class Runtime: Sendable {
             ?? "no event \(id) is recorded on this server"
     }
 
-
     func deliveries(_ query: DeliveryQuery) throws(StoreError) -> [StoredDelivery] {
         try outbox.withLock { s throws(StoreError) in try s.deliveries(query) }
     }
