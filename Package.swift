@@ -24,8 +24,10 @@ let package = Package(
         ),
         .target(name: "ReactionsCore"),
         .target(name: "CSystem"),
+        // A VFS that writes each commit's log frames with one system call (sqlite_log.c).
+        .target(name: "CSQLiteLog", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "HTTPServer", dependencies: ["CSystem"]),
-        .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite", "CLibPQ"]),
+        .target(name: "ReactionsStore", dependencies: ["ReactionsCore", "CSQLite", "CSQLiteLog", "CLibPQ"]),
         .target(name: "ReactionsRuntime", dependencies: ["ReactionsCore", "ReactionsStore", "HTTPServer", "CSystem"]),
         .target(name: "ReactionsCLI", dependencies: ["ReactionsCore", "ReactionsStore", "ReactionsRuntime"]),
         .executableTarget(name: "reactions", dependencies: ["ReactionsCLI"]),

@@ -14,7 +14,8 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     public var envelopeForm: EnvelopeForm { .packed }
 
     public init(path: String) throws(StoreError) {
-        db = try SQLiteDatabase(path: path)
+        // The writer of every deploy and received event commits hundreds of times a second.
+        db = try SQLiteDatabase(path: path, coalescingLog: true)
         try StoreSchema.migrate(db)
     }
 
