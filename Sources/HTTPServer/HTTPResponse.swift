@@ -22,20 +22,36 @@ public struct HTTPResponse: Sendable {
     /// Head and body in one buffer, so one write sends the whole response.
     /// `Content-Length` and `Connection` are the server's to set.
     func serialize(keepAlive: Bool, minorVersion: Int, date: String, omitBody: Bool) -> [UInt8] {
-        var head = "HTTP/1.1 \(status.code) \(status.reason)\r\nDate: \(date)\r\n"
+        // Bytes appended straight into one buffer: building the head as a String by
+        // interpolation and copying it out cost a microsecond a response.
+        let hasBody = status.code >= 200 && status.code != 204 && status.code != 304
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + headers.count * 48 + (hasBody && !omitBody ? body.count : 0))
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        out.append(contentsOf: String(status.code).utf8)
+        out.append(0x20)
+        out.append(contentsOf: status.reason.utf8)
+        out.append(contentsOf: "\r\nDate: ".utf8)
+        out.append(contentsOf: date.utf8)
+        out.append(contentsOf: "\r\n".utf8)
         for (name, value) in headers
         where !name.caseInsensitiveEquals("content-length") && !name.caseInsensitiveEquals("connection") && !name.caseInsensitiveEquals("date") {
-            head += "\(name): \(value)\r\n"
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
         }
-        let hasBody = status.code >= 200 && status.code != 204 && status.code != 304
-        if hasBody { head += "Content-Length: \(body.count)\r\n" }
+        if hasBody {
+            out.append(contentsOf: "Content-Length: ".utf8)
+            out.append(contentsOf: String(body.count).utf8)  // a small string: no allocation
+            out.append(contentsOf: "\r\n".utf8)
+        }
         if !keepAlive {
-            head += "Connection: close\r\n"
+            out.append(contentsOf: "Connection: close\r\n".utf8)
         } else if minorVersion == 0 {
-            head += "Connection: keep-alive\r\n"
+            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
-        head += "\r\n"
-        var out = Array(head.utf8)
+        out.append(contentsOf: "\r\n".utf8)
         if hasBody && !omitBody { out.append(contentsOf: body) }
         return out
     }

@@ -9,11 +9,20 @@ struct RuntimeHandler: HTTPHandler {
 
     static let deployPrefix = "/integrations/deploy/"
 
-    /// The id in `/integrations/deploy/<id>`, compared byte-wise: Substring's own
-    /// `hasPrefix` and `dropFirst` walk Characters, twice per deploy.
+    static let deployPrefixBytes = Array(deployPrefix.utf8)
+
+    /// The id in `/integrations/deploy/<id>`, compared over the path's contiguous bytes:
+    /// Substring's `hasPrefix` walks Characters, and even `utf8.starts(with:)` went through
+    /// generic iterators, twice per deploy (body limit, then routing).
     static func deployID(in path: Substring) -> String? {
-        guard path.utf8.starts(with: deployPrefix.utf8) else { return nil }
-        return String(path[path.utf8.index(path.startIndex, offsetBy: deployPrefix.utf8.count)...])
+        let prefix = deployPrefixBytes
+        let matches = path.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count >= prefix.count else { return false }
+            for i in prefix.indices where bytes[i] != prefix[i] { return false }
+            return true
+        } ?? path.utf8.starts(with: prefix)
+        guard matches else { return nil }
+        return String(path[path.utf8.index(path.startIndex, offsetBy: prefix.count)...])
     }
 
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
