@@ -38,8 +38,8 @@ public enum OutboxMatcher {
             mayFire: { type, service, endpoint in index.hasCandidates(type: type, service: service, endpoint: endpoint) },
             firings: { envelope, storeFields in
                 guard (envelope["chaindepth"]?.intValue ?? 0) < maximumChainDepth else { return .none }
-                let context = TemplateContext(variables: EventVariables.make(envelope: envelope, services: services))
-                return index.firings(envelope: envelope, context: context, storeFields: storeFields)
+                return index.firings(envelope: envelope, value: { EventVariables.value(at: $0, envelope: envelope, services: services) },
+                                     storeFields: storeFields)
             })
     }
 }

@@ -161,4 +161,41 @@ import TestSupport
         #expect(EventVariables.make(envelope: unknown, services: ServiceIndex(config.services))["service"] == nil)
         #expect(EventVariables.make(envelope: unknown, config: config)["service"] == nil)
     }
+
+    /// Matching reads one path at a time without building the variables; it must answer
+    /// exactly what the built variables hold, for every root of every event type.
+    @Test func oneValueAtAPathIsWhatTheBuiltVariablesHold() throws {
+        let here = SourceLocation(file: "services.json", position: SourcePosition(line: 1, column: 1), pointer: .root)
+        let services = ServiceIndex([Service(name: "cart", aliases: ["shopping_cart"], owner: "payments", description: nil, location: here)])
+        let data: JSON = .object(["service": .string("shopping_cart"), "deploy_number": .string("7"), "id": .int(3),
+                                  "commit": .object(["sha": .string("abc"), "files": .array([.string("a"), .string("b")])]),
+                                  "payload": .object(["ref": .string("main")]), "query": .object(["x": .string("1")]),
+                                  "headers": .object(["x-github-event": .string("push")])])
+        let types = EventType.builtIn + ["custom.thing"]
+        var envelopes: [JSON] = []
+        for type in types {
+            for service in ["cart", "mystery", nil] as [String?] {
+                envelopes.append(CloudEvent(id: "e1", source: "/endpoints/ci", type: type, time: "2026-01-01T00:00:00.000Z",
+                                            subject: service, data: data, service: service, environment: "Production", endpoint: "ci",
+                                            causationID: "e0", chainDepth: 1).envelope)
+            }
+        }
+        // And one without data at all.
+        envelopes.append(.object([JSON.Member("id", .string("e2")), JSON.Member("type", .string("deploy.failed"))]))
+        let roots = ["event", "data", "deploy", "payload", "service", "query", "headers", "suggestion", "revision", "failure",
+                     "reaction", "delivery", "nothing"]
+        let below = [[], ["id"], ["type"], ["service"], ["environment"], ["chaindepth"], ["data"], ["specversion"], ["commit"],
+                     ["commit", "sha"], ["commit", "files", "1"], ["commit", "files", "2"], ["commit", "files", "x"], ["ref"], ["x"],
+                     ["x-github-event"], ["name"], ["owner"], ["description"], ["deploy_number"], ["missing", "deeper"]]
+        var compared = 0
+        for envelope in envelopes {
+            let context = TemplateContext(variables: EventVariables.make(envelope: envelope, services: services))
+            for path in [[]] + roots.flatMap({ root in below.map { [root] + $0 } }) {
+                #expect(EventVariables.value(at: path, envelope: envelope, services: services) == context.value(at: path),
+                        "\(envelope["type"]?.stringValue ?? "") \(path)")
+                compared += 1
+            }
+        }
+        #expect(compared > 5_000)
+    }
 }

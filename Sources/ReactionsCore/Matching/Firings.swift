@@ -49,8 +49,10 @@ public struct Firings: Sendable {
 
 extension ReactionIndex {
     /// Evaluates the candidates' filters now, leaving the clauses that read a field in
-    /// `storeFields` (`deploy.id`, `data.deploy_number`, …) for `Firings.resolve`.
-    public func firings(envelope: JSON, context: TemplateContext, storeFields: Set<Firings.StoreField>) -> Firings {
+    /// `storeFields` (`deploy.id`, `data.deploy_number`, …) for `Firings.resolve`. Each
+    /// clause reads its value through `value` (`EventVariables.value(at:…)`, which answers
+    /// one path without building every root).
+    public func firings(envelope: JSON, value: (_ path: [String]) -> JSON?, storeFields: Set<Firings.StoreField>) -> Firings {
         let candidates = candidates(type: envelope["type"]?.stringValue ?? "", service: envelope["service"]?.stringValue,
                                     endpoint: envelope["endpoint"]?.stringValue)
         var entries: [Firings.Entry] = []
@@ -59,7 +61,7 @@ extension ReactionIndex {
             for clause in reactions[index].trigger.filter.clauses {
                 if let field = Self.storeField(clause.resolvedPath), storeFields.contains(field) {
                     pending.append((field, clause.condition))
-                } else if !clause.condition.matches(context.value(at: clause.resolvedPath)) {
+                } else if !clause.condition.matches(value(clause.resolvedPath)) {
                     continue candidate
                 }
             }
