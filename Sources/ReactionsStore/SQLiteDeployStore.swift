@@ -30,13 +30,49 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
             // Per-service deploy numbers: read once per batch, written once at its end, all
             // under this transaction's write lock, so no other writer can interleave.
             counters = [:]
+            heads = [:]
             var outcomes: [DeployOutcome] = []
             outcomes.reserveCapacity(batch.count)
             for record in batch { outcomes.append(try recordOne(record)) }
             let save = try statement(saveCounter)
             for (service, number) in counters { try save.bind(.text(service), .int(number)).run() }
+            let saveHead = try statement(saveHead)
+            for (key, id) in heads { try saveHead.bind(.text(key.service), .text(key.environment), .int(id)).run() }
             return outcomes
         }
+    }
+
+    // MARK: Lists by service and environment (migrations 13 and 14)
+
+    private struct ListKey: Hashable {
+        var service: String
+        var environment: String
+    }
+
+    /// The newest deploy of each list the batch added to; 0: the list was empty.
+    private var heads: [ListKey: Int] = [:]
+    private lazy var readListHead = try? db.prepare(Self.headSQL)
+    private lazy var insertLink = try? db.prepare("INSERT INTO deploy_chain (id, previous_id) VALUES (?, ?)")
+    private lazy var saveHead = try? db.prepare("""
+        INSERT INTO deploy_heads (service, environment, deploy_id) VALUES (?, ?, ?)
+        ON CONFLICT (service, environment) DO UPDATE SET deploy_id = excluded.deploy_id
+        """)
+
+    /// Puts a new deploy at the head of its service key and environment's list. A deploy
+    /// without an environment is in the list of '' (as `linkDeploys` files it).
+    private func link(_ id: Int, service: String, environment: String?) throws(StoreError) {
+        let key = ListKey(service: service, environment: environment ?? "")
+        let previous: Int
+        if let known = heads[key] {
+            previous = known
+        } else {
+            let read = try statement(readListHead)
+            try read.bind(.text(key.service), .text(key.environment))
+            previous = try read.step() ? read.int(0) : 0
+            read.reset()
+        }
+        if previous != 0 { try statement(insertLink).bind(.int(id), .int(previous)).run() }
+        heads[key] = id
     }
 
     /// The batch's running deploy numbers by service.
@@ -130,6 +166,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
                         p.dedupID.map(SQLiteValue.text) ?? .null, .text(p.deployedAtUTC), .text(record.receivedAt),
                         .text(record.receivedAt), .int(record.revision), .text(record.eventID)).run()
         let id = db.lastInsertedRow
+        try link(id, service: key, environment: p.environment)
         let eventID = try insertDeployEvent(record, deployID: id, deployNumber: number)
         if record.serviceName == nil { try suggest(record) }
         return .created(deployID: id, deployNumber: number, eventID: eventID)

@@ -77,7 +77,7 @@ import ReactionsCore
     /// As a state written before migration 13 was (tests of older migrations start here too).
     static func undoMigrationThirteen(_ db: SQLiteDatabase) throws {
         try db.execute("""
-            DROP TRIGGER deploys_chained_on_insert; DROP TRIGGER deploys_unchained_on_delete;
+            DROP TRIGGER IF EXISTS deploys_chained_on_insert; DROP TRIGGER deploys_unchained_on_delete;
             DROP TABLE deploy_chain; DROP TABLE deploy_heads;
             CREATE INDEX deploys_by_service ON deploys(coalesce(service_name, service), id);
             """)

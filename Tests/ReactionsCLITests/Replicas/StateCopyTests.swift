@@ -10,7 +10,7 @@ import TestSupport
     func views(_ cli: CLI, state: String, event: String) throws -> [String: String] {
         var out: [String: String] = [:]
         // Listings by service read what the store keeps per service (an index in PostgreSQL,
-        // lists that SQLite's triggers build as the copy inserts its deploys).
+        // lists SQLite links once the copy has inserted its deploys).
         let byService = [["deploys", "--service", "shopping-cart"], ["deploys", "--service", "mystery"],
                          ["deploys", "--service", "shopping_cart", "--environment", "Staging"]]
         for arguments in [["deploys"], ["deliveries"], ["suggestions"], ["state", "history"], ["state", "show"], ["explain", event], ["endpoints"]]
