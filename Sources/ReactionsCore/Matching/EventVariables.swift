@@ -76,7 +76,7 @@ public enum EventVariables {
         case "event":
             // Only the CloudEvents attributes, not `data`.
             guard let key = rest.first else { return make(envelope: envelope, services: services)["event"] }
-            return eventKeys.contains(key) ? walk(attribute(key), rest.dropFirst()) : nil
+            return eventKeys.contains(key) ? TemplateContext.walk(attribute(key), rest.dropFirst()) : nil
         case "data": start = data
         case "deploy" where EventType.deployTypes.contains(type): start = data
         case "payload" where EventType.deployTypes.contains(type): start = data
@@ -92,21 +92,6 @@ public enum EventVariables {
         case "failure" where type == EventType.reactionFailed: start = data
         default: return nil
         }
-        return walk(start, rest)
-    }
-
-    /// As `TemplateContext.value(at:)` walks below a root: objects by key, arrays by index.
-    private static func walk(_ start: JSON?, _ path: ArraySlice<String>) -> JSON? {
-        var current = start
-        for segment in path {
-            switch current {
-            case .object?: current = current?[segment]
-            case .array(let items)?:
-                guard let i = Int(segment), items.indices.contains(i) else { return nil }
-                current = items[i]
-            default: return nil
-            }
-        }
-        return current
+        return TemplateContext.walk(start, rest)
     }
 }

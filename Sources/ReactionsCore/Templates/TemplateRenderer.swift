@@ -13,7 +13,12 @@ public struct TemplateContext: Sendable {
 
     /// The value at a path, walking objects by key and arrays by index.
     public func value(at path: [String]) -> JSON? {
-        var current: JSON? = variables
+        Self.walk(variables, path)
+    }
+
+    /// The value below `start` at `path`, as `value(at:)` walks from the roots.
+    static func walk(_ start: JSON?, _ path: some Sequence<String>) -> JSON? {
+        var current = start
         for segment in path {
             switch current {
             case .object?: current = current?[segment]
