@@ -240,30 +240,19 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         d.received_at, d.updated_at, d.payload, e.envelope, d.event_id
         """
 
-    /// The SQL and values of a listing of every service's deploys (the schema tests read its
-    /// query plan); one service's go through `chainedDeploys`.
-    static func listing(_ query: DeployQuery, fromID: Int? = nil) -> (sql: String, values: [SQLiteValue]) {
-        var sql = "SELECT \(deployColumns) FROM deploys d LEFT JOIN events e ON e.id = d.event_id"
-        var conditions: [String] = []
-        var values: [SQLiteValue] = []
-        if let environment = query.environment {
-            conditions.append("d.environment = ?")
-            values.append(.text(environment))
-        }
-        if let fromID {
-            // A range of ids, which the environment index ends with.
-            conditions.append("d.id >= ?")
-            values.append(.int(fromID))
-        }
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY d.id DESC LIMIT ?"
-        values.append(.int(query.limit))
-        return (sql, values)
+    /// The SQL and values of a listing of every deploy (the schema tests read its query
+    /// plan); by service or environment they go through `chainedDeploys`.
+    static func listing(limit: Int, fromID: Int? = nil) -> (sql: String, values: [SQLiteValue]) {
+        let sql = "SELECT \(deployColumns) FROM deploys d LEFT JOIN events e ON e.id = d.event_id"
+        guard let fromID else { return (sql + " ORDER BY d.id DESC LIMIT ?", [.int(limit)]) }
+        return (sql + " WHERE d.id >= ? ORDER BY d.id DESC LIMIT ?", [.int(fromID), .int(limit)])
     }
 
     /// The newest deploy of each of a service key's environments (or of the one given).
     static let headsSQL = "SELECT deploy_id FROM deploy_heads WHERE service = ?"
     static let headSQL = "SELECT deploy_id FROM deploy_heads WHERE service = ? AND environment = ?"
+    /// The newest deploy of every service key in one environment (migration 15).
+    static let environmentHeadsSQL = "SELECT deploy_id FROM deploy_heads WHERE environment = ?"
     /// One deploy and the one before it in its service and environment's list.
     static let chainedSQL = """
         SELECT \(deployColumns), c.previous_id
@@ -273,6 +262,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
 
     private lazy var readHeads = try? db.prepare(Self.headsSQL)
     private lazy var readHead = try? db.prepare(Self.headSQL)
+    private lazy var readEnvironmentHeads = try? db.prepare(Self.environmentHeadsSQL)
     private lazy var readChained = try? db.prepare(Self.chainedSQL)
 
     public func deploys(_ query: DeployQuery) throws(StoreError) -> [StoredDeploy] {
@@ -281,8 +271,8 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
             guard let first = try firstDeployID(receivedAtOrAfter: since) else { return [] }
             fromID = first
         }
-        if query.services.isEmpty {
-            let (sql, values) = Self.listing(query, fromID: fromID)
+        if query.services.isEmpty && query.environment == nil {
+            let (sql, values) = Self.listing(limit: query.limit, fromID: fromID)
             let s = try db.prepare(sql)
             try s.bind(values)
             var out: [StoredDeploy] = []
@@ -292,9 +282,10 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         return try chainedDeploys(query, fromID: fromID ?? 1)
     }
 
-    /// The deploys of the query's service keys, newest first: each key and environment is a
-    /// list from its newest deploy back (migration 13), so this merges a handful of lists,
-    /// taking the newest head each time: one statement by primary key per deploy returned.
+    /// The deploys of the query's service keys, or of its environment, newest first: each
+    /// key and environment is a list from its newest deploy back (migration 13), so this
+    /// merges a handful of lists (an environment: one per service deployed to it), taking
+    /// the newest head each time: one statement by primary key per deploy returned.
     private func chainedDeploys(_ query: DeployQuery, fromID: Int) throws(StoreError) -> [StoredDeploy] {
         // One snapshot for the heads and the walk, as one statement would have.
         try db.transaction(immediate: false) { () throws(StoreError) -> [StoredDeploy] in
@@ -303,8 +294,14 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     }
 
     private func walkChains(_ query: DeployQuery, fromID: Int) throws(StoreError) -> [StoredDeploy] {
-        let heads = try statement(query.environment == nil ? readHeads : readHead)
         var next: [Int] = []
+        if query.services.isEmpty, let environment = query.environment {
+            let heads = try statement(readEnvironmentHeads)
+            try heads.bind(.text(environment))
+            while try heads.step() { next.append(heads.int(0)) }
+            heads.reset()
+        }
+        let heads = try statement(query.environment == nil ? readHeads : readHead)
         for key in query.services {
             try heads.bind(query.environment.map { [.text(key), .text($0)] } ?? [.text(key)])
             while try heads.step() { next.append(heads.int(0)) }

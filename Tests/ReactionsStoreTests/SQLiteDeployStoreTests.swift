@@ -162,7 +162,7 @@ import ReactionsCore
     }
 
     /// `--since` bisects the ids (they grow with `received_at`) and every filter's listing
-    /// then reads one range of an index.
+    /// then reads one range of ids, or the lists of its service or environment.
     @Test func sinceListsWhatWasReceivedFromThenThroughIndexRanges() throws {
         let store = try SQLiteDeployStore(path: path)
         let start = Timestamp.epochMilliseconds() - 10 * 3_600_000
@@ -184,21 +184,19 @@ import ReactionsCore
         let production = try store.deploys(DeployQuery(environment: "Production", since: twoHoursAgo, limit: 1_000))
         #expect(production.count == 60 && production.allSatisfy { $0.environment == "Production" && $0.id >= 481 })
         #expect(try store.deploys(DeployQuery(service: "search", environment: "Staging", since: twoHoursAgo, limit: 5)).map(\.id) == [598, 592, 586, 580, 574])
-        // Every listing is one index range, newest first, never a scan or a sort.
+        #expect(try store.deploys(DeployQuery(environment: "Staging", limit: 3)).map(\.id) == [600, 598, 596])
+        #expect(try store.deploys(DeployQuery(environment: "QA")).isEmpty)
+        // Every listing is one range of ids or keys, newest first, never a scan or a sort:
+        // since a time, the deploys from the first id; by environment, its lists' heads.
         let db = try SQLiteDatabase(path: path)
-        for query in [DeployQuery(environment: "Production"), DeployQuery(since: twoHoursAgo), DeployQuery(environment: "Production", since: twoHoursAgo)] {
-            let listing = SQLiteDeployStore.listing(query, fromID: query.since == nil ? nil : 481)
-            let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
-            try plan.bind(listing.values)
-            var steps: [String] = []
-            while try plan.step() { steps.append(plan.text(3)) }
-            let deploys = steps.first { $0.contains(" d ") || $0.hasSuffix(" d") } ?? ""
-            #expect(deploys.contains("USING INDEX") || deploys.contains("USING INTEGER PRIMARY KEY") || deploys.contains("USING COVERING INDEX"),
-                    "\(steps)")
-            #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
-        }
+        let since = SQLiteDeployStore.listing(limit: 50, fromID: 481)
+        #expect(try plan(db, since.sql, since.values) == [
+            "SEARCH d USING INTEGER PRIMARY KEY (rowid>?)", "SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?) LEFT-JOIN"])
+        let heads = try plan(db, SQLiteDeployStore.environmentHeadsSQL, [.text("Production")])
+        #expect(heads == ["SEARCH deploy_heads USING INDEX deploy_heads_by_environment (environment=?)"], "\(heads)")
+        #expect(try db.integer("SELECT count(*) FROM sqlite_schema WHERE name = 'deploys_by_environment'") == 0)
         // Unfiltered: the table in reverse id order, stopped by the limit.
-        let listing = SQLiteDeployStore.listing(DeployQuery())
+        let listing = SQLiteDeployStore.listing(limit: 50)
         let plan = try db.prepare("EXPLAIN QUERY PLAN " + listing.sql)
         try plan.bind(listing.values)
         var steps: [String] = []
