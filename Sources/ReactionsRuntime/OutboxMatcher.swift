@@ -36,9 +36,19 @@ public enum OutboxMatcher {
         guard !index.reactions.isEmpty else { return nil }
         return ReactionMatcher(
             mayFire: { type, service, endpoint in index.hasCandidates(type: type, service: service, endpoint: endpoint) },
-            firings: { envelope, storeFields in
-                guard (envelope["chaindepth"]?.intValue ?? 0) < maximumChainDepth else { return .none }
-                return index.firings(envelope: envelope, value: { EventVariables.value(at: $0, envelope: envelope, services: services) },
+            firings: { matched, storeFields in
+                let event = matched.event
+                guard event.chainDepth < maximumChainDepth else { return .none }
+                // The data once, whichever clauses read it.
+                var data: JSON? = nil
+                func readData() -> JSON {
+                    if let data { return data }
+                    let built = matched.data
+                    data = built
+                    return built
+                }
+                return index.firings(type: event.type, service: event.service, endpoint: event.endpoint,
+                                     value: { EventVariables.value(at: $0, event: event, data: readData, services: services) },
                                      storeFields: storeFields)
             })
     }

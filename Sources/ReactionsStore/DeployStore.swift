@@ -61,14 +61,20 @@ public final class DeployRecord: Sendable {
         }
         dataTail = tail
         if let matcher, matcher.mayFire(type, service, endpoint) {
-            // The data as the store will write it, its id and (unless sent) number to come.
-            var data: [JSON.Member] = []
-            if let sent = payload.raw["deploy_number"] { data.append(.init("deploy_number", sent)) }
-            data.append(.init("status", .string(payload.status.rawValue)))
-            data.append(.init("id", .int(0)))
-            data += members.filter { !Self.isComputedData($0.key) }
-            let storeFields: Set<Firings.StoreField> = payload.raw["deploy_number"] == nil ? [.id, .deployNumber] : [.id]
-            firings = matcher.firings(.object(event.attributes + [.init("data", .object(data))]), storeFields)
+            let sent = payload.raw["deploy_number"]
+            let status = payload.status.rawValue
+            // The data as the store will write it, its id and (unless sent) number to come:
+            // built only if a clause reads it.
+            let matched = MatchedEvent(event) {
+                var data: [JSON.Member] = []
+                data.reserveCapacity(members.count + 3)
+                if let sent { data.append(.init("deploy_number", sent)) }
+                data.append(.init("status", .string(status)))
+                data.append(.init("id", .int(0)))
+                data += members.filter { !Self.isComputedData($0.key) }
+                return .object(data)
+            }
+            firings = matcher.firings(matched, sent == nil ? Self.idAndNumber : Self.idOnly)
         } else {
             firings = .none
         }
@@ -83,6 +89,9 @@ public final class DeployRecord: Sendable {
             suggestion = nil
         }
     }
+
+    private static let idAndNumber: Set<Firings.StoreField> = [.id, .deployNumber]
+    private static let idOnly: Set<Firings.StoreField> = [.id]
 
     /// Data members the store sets, whatever the payload says. (Three comparisons cost
     /// less than hashing into a set, for every member of every deploy.)

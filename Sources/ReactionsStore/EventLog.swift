@@ -5,21 +5,48 @@ import ReactionsCore
 /// only writes the event and its deliveries in one transaction (the outbox of DESIGN §4).
 ///
 /// `mayFire` is a cheap pre-check on the envelope's routing attributes, so events no
-/// reaction listens to never have an envelope built to match.
+/// reaction listens to are never matched.
 public struct ReactionMatcher: Sendable {
     public let mayFire: @Sendable (_ type: String, _ service: String?, _ endpoint: String?) -> Bool
     /// The firings, leaving to the store the clauses on the data fields it sets.
-    public let firings: @Sendable (_ envelope: JSON, _ storeFields: Set<Firings.StoreField>) -> Firings
+    public let firings: @Sendable (_ event: MatchedEvent, _ storeFields: Set<Firings.StoreField>) -> Firings
 
     public init(mayFire: @escaping @Sendable (String, String?, String?) -> Bool,
-                firings: @escaping @Sendable (JSON, Set<Firings.StoreField>) -> Firings) {
+                firings: @escaping @Sendable (MatchedEvent, Set<Firings.StoreField>) -> Firings) {
         self.mayFire = mayFire
         self.firings = firings
     }
 
     /// For an event the store sets nothing on (webhooks, emitted events, apply, dead letters).
     public func firings(for event: CloudEvent) -> Firings {
-        mayFire(event.type, event.service, event.endpoint) ? firings(event.envelope, []) : .none
+        mayFire(event.type, event.service, event.endpoint) ? firings(MatchedEvent(event), []) : .none
+    }
+}
+
+/// An event as matching reads it: its attributes as they are, its data built only if a
+/// clause reads it (a deploy's data is its payload's members plus what the store sets, a
+/// copy that most filters never look at).
+public struct MatchedEvent {
+    /// The attributes; its `data` is not read.
+    public let event: CloudEvent
+    private let makeData: () -> JSON
+
+    public init(_ event: CloudEvent, data: @escaping () -> JSON) {
+        self.event = event
+        makeData = data
+    }
+
+    public init(_ event: CloudEvent) {
+        self.init(event, data: { event.data })
+    }
+
+    public var data: JSON { makeData() }
+
+    /// The whole envelope, as the store will write it but for the fields it sets.
+    public var envelope: JSON {
+        var whole = event
+        whole.data = data
+        return whole.envelope
     }
 }
 

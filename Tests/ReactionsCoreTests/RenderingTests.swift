@@ -172,27 +172,28 @@ import TestSupport
                                   "payload": .object(["ref": .string("main")]), "query": .object(["x": .string("1")]),
                                   "headers": .object(["x-github-event": .string("push")])])
         let types = EventType.builtIn + ["custom.thing"]
-        var envelopes: [JSON] = []
+        var events: [CloudEvent] = []
         for type in types {
             for service in ["cart", "mystery", nil] as [String?] {
-                envelopes.append(CloudEvent(id: "e1", source: "/endpoints/ci", type: type, time: "2026-01-01T00:00:00.000Z",
-                                            subject: service, data: data, service: service, environment: "Production", endpoint: "ci",
-                                            causationID: "e0", chainDepth: 1).envelope)
+                events.append(CloudEvent(id: "e1", source: "/endpoints/ci", type: type, time: "2026-01-01T00:00:00.000Z",
+                                         subject: service, data: data, service: service, environment: "Production", endpoint: "ci",
+                                         causationID: "e0", chainDepth: 1))
             }
         }
-        // And one without data at all.
-        envelopes.append(.object([JSON.Member("id", .string("e2")), JSON.Member("type", .string("deploy.failed"))]))
+        // And one with no optional attribute and no data.
+        events.append(CloudEvent(id: "e2", source: "/", type: "deploy.failed", time: "2026-01-01T00:00:00.000Z", subject: nil, data: .null))
         let roots = ["event", "data", "deploy", "payload", "service", "query", "headers", "suggestion", "revision", "failure",
                      "reaction", "delivery", "nothing"]
-        let below = [[], ["id"], ["type"], ["service"], ["environment"], ["chaindepth"], ["data"], ["specversion"], ["commit"],
+        let below = [[], ["id"], ["type"], ["service"], ["environment"], ["chaindepth"], ["data"], ["specversion"], ["subject"],
+                     ["causationid"], ["endpoint"], ["source"], ["time"], ["datacontenttype"], ["commit"],
                      ["commit", "sha"], ["commit", "files", "1"], ["commit", "files", "2"], ["commit", "files", "x"], ["ref"], ["x"],
                      ["x-github-event"], ["name"], ["owner"], ["description"], ["deploy_number"], ["missing", "deeper"]]
         var compared = 0
-        for envelope in envelopes {
-            let context = TemplateContext(variables: EventVariables.make(envelope: envelope, services: services))
+        for event in events {
+            let context = TemplateContext(variables: EventVariables.make(envelope: event.envelope, services: services))
             for path in [[]] + roots.flatMap({ root in below.map { [root] + $0 } }) {
-                #expect(EventVariables.value(at: path, envelope: envelope, services: services) == context.value(at: path),
-                        "\(envelope["type"]?.stringValue ?? "") \(path)")
+                #expect(EventVariables.value(at: path, event: event, data: { event.data }, services: services) == context.value(at: path),
+                        "\(event.type) \(path)")
                 compared += 1
             }
         }

@@ -20,9 +20,9 @@ import ReactionsCore
         let parsed = Atomic<Int>(0)
         func matcher(_ reactions: [String]) -> ReactionMatcher {
             ReactionMatcher(mayFire: { type, service, _ in type.hasPrefix("deploy.") && service == "cart" },
-                            firings: { [self] envelope, _ in
+                            firings: { [self] matched, _ in
                                 parsed.add(1, ordering: .relaxed)
-                                return envelope["data"]?["service"] == .string("cart") ? Firings(firing: reactions) : .none
+                                return matched.data["service"] == .string("cart") ? Firings(firing: reactions) : .none
                             })
         }
     }
@@ -93,8 +93,8 @@ import ReactionsCore
     @Test func theEnvelopeMatchedIsTheEnvelopeStoredButForTheStoreFields() throws {
         let store = try SQLiteDeployStore(path: path)
         let seen = Mutex<[(JSON, Set<Firings.StoreField>)]>([])
-        let matcher = ReactionMatcher(mayFire: { _, _, _ in true }, firings: { envelope, fields in
-            seen.withLock { $0.append((envelope, fields)) }
+        let matcher = ReactionMatcher(mayFire: { _, _, _ in true }, firings: { matched, fields in
+            seen.withLock { $0.append((matched.envelope, fields)) }
             return .none
         })
         _ = try store.record([try deploy(matcher: matcher), try deploy(dedup: "d", matcher: matcher)])

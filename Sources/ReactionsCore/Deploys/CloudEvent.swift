@@ -39,6 +39,26 @@ public struct CloudEvent: Sendable, Equatable {
         .object(attributes + [.init("data", data)])
     }
 
+    /// One attribute as `attributes` holds it, without building them all (matching reads
+    /// one or two per event).
+    public func attribute(_ key: String) -> JSON? {
+        switch key {
+        case "specversion": .string("1.0")
+        case "id": .string(id)
+        case "source": .string(source)
+        case "type": .string(type)
+        case "time": .string(time)
+        case "subject": subject.map(JSON.string)
+        case "datacontenttype": .string("application/json")
+        case "service": service.map(JSON.string)
+        case "environment": environment.map(JSON.string)
+        case "endpoint": endpoint.map(JSON.string)
+        case "causationid": causationID.map(JSON.string)
+        case "chaindepth": .int(chainDepth)
+        default: nil
+        }
+    }
+
     /// The envelope's members before `data`, in the order they are written.
     public var attributes: [JSON.Member] {
         var m: [JSON.Member] = [

@@ -57,39 +57,39 @@ public enum EventVariables {
         return .object(roots)
     }
 
-    /// The value `make(envelope:services:)` holds at `path`, without building it: matching
-    /// reads a clause or two of every event received, where building every root first cost
-    /// a microsecond a deploy. Must answer exactly as `make` then `TemplateContext.value(at:)`
-    /// (a test compares them over every root and event type).
-    public static func value(at path: [String], envelope: JSON, services: ServiceIndex) -> JSON? {
-        guard let root = path.first else { return make(envelope: envelope, services: services) }
+    /// The value `make(envelope:services:)` holds at `path` for `event` (whose data is
+    /// `data()`, asked only when the path reads it), without building any root: matching
+    /// reads a clause or two of every event received, where building the roots first cost
+    /// more than the rest of matching. Must answer exactly as `make` then
+    /// `TemplateContext.value(at:)` (a test compares them over every root and event type).
+    public static func value(at path: [String], event: CloudEvent, data: () -> JSON, services: ServiceIndex) -> JSON? {
+        func built() -> JSON {
+            var whole = event
+            whole.data = data()
+            return make(envelope: whole.envelope, services: services)
+        }
+        guard let root = path.first else { return built() }
         let rest = path.dropFirst()
-        let members = envelope.objectMembers ?? []
-        // The first of a repeated key, as the `event` object answers; `make` keeps the last
-        // `type`, `service` and `data`.
-        func attribute(_ key: String) -> JSON? { members.first { $0.key == key }?.value }
-        func last(_ key: String) -> JSON? { members.last { $0.key == key }?.value }
-        let type = last("type")?.stringValue ?? ""
-        let data = last("data") ?? .null
+        let type = event.type
+        let isDeploy = EventType.deployTypes.contains(type)
         let start: JSON?
         switch root {
         case "event":
-            // Only the CloudEvents attributes, not `data`.
-            guard let key = rest.first else { return make(envelope: envelope, services: services)["event"] }
-            return eventKeys.contains(key) ? TemplateContext.walk(attribute(key), rest.dropFirst()) : nil
-        case "data": start = data
-        case "deploy" where EventType.deployTypes.contains(type): start = data
-        case "payload" where EventType.deployTypes.contains(type): start = data
-        case "payload" where type == EventType.webhookReceived: start = data["payload"] ?? .null
-        case "service" where EventType.deployTypes.contains(type):
-            guard let name = last("service")?.stringValue, let service = services.service(named: name) else { return nil }
+            guard let key = rest.first else { return built()["event"] }
+            return eventKeys.contains(key) ? TemplateContext.walk(event.attribute(key), rest.dropFirst()) : nil
+        case "data": start = data()
+        case "deploy" where isDeploy: start = data()
+        case "payload" where isDeploy: start = data()
+        case "payload" where type == EventType.webhookReceived: start = data()["payload"] ?? .null
+        case "service" where isDeploy:
+            guard let name = event.service, let service = services.service(named: name) else { return nil }
             start = .object([JSON.Member("name", .string(service.name)), JSON.Member("owner", service.owner.map(JSON.string) ?? .null),
                              JSON.Member("description", service.description.map(JSON.string) ?? .null)])
-        case "query" where type == EventType.webhookReceived: start = data["query"] ?? .object([])
-        case "headers" where type == EventType.webhookReceived: start = data["headers"] ?? .object([])
-        case "suggestion" where type == EventType.serviceSuggested: start = data
-        case "revision" where type == EventType.configApplied: start = data
-        case "failure" where type == EventType.reactionFailed: start = data
+        case "query" where type == EventType.webhookReceived: start = data()["query"] ?? .object([])
+        case "headers" where type == EventType.webhookReceived: start = data()["headers"] ?? .object([])
+        case "suggestion" where type == EventType.serviceSuggested: start = data()
+        case "revision" where type == EventType.configApplied: start = data()
+        case "failure" where type == EventType.reactionFailed: start = data()
         default: return nil
         }
         return TemplateContext.walk(start, rest)

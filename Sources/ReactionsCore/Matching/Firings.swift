@@ -51,10 +51,10 @@ extension ReactionIndex {
     /// Evaluates the candidates' filters now, leaving the clauses that read a field in
     /// `storeFields` (`deploy.id`, `data.deploy_number`, …) for `Firings.resolve`. Each
     /// clause reads its value through `value` (`EventVariables.value(at:…)`, which answers
-    /// one path without building every root).
-    public func firings(envelope: JSON, value: (_ path: [String]) -> JSON?, storeFields: Set<Firings.StoreField>) -> Firings {
-        let candidates = candidates(type: envelope["type"]?.stringValue ?? "", service: envelope["service"]?.stringValue,
-                                    endpoint: envelope["endpoint"]?.stringValue)
+    /// one path without building every root) from the event of that type, service and endpoint.
+    public func firings(type: String, service: String?, endpoint: String?, value: (_ path: [String]) -> JSON?,
+                        storeFields: Set<Firings.StoreField>) -> Firings {
+        let candidates = candidates(type: type, service: service, endpoint: endpoint)
         var entries: [Firings.Entry] = []
         candidate: for index in candidates {
             var pending: [(field: Firings.StoreField, condition: Condition)] = []
