@@ -6,7 +6,12 @@ import ReactionsCore
 /// and batch, and each of those copies of a struct retained every string in it.
 public final class DeployRecord: Sendable {
     public let endpoint: String
+    /// The payload's fields without its JSON tree (`raw` is null): the tree's members are
+    /// packed into `dataTail`, and the tree is freed on the request's thread, which
+    /// allocated it, not by the writer (a free into another thread's arena takes its lock).
     public let payload: DeployPayload
+    /// The `deploy_number` the payload sent, as sent (a string, a number, …).
+    let sentDeployNumber: JSON?
     /// The declared service the payload's `service` matched (by name or alias); nil: a suggestion.
     public let serviceName: String?
     public let receivedAt: String
@@ -34,7 +39,10 @@ public final class DeployRecord: Sendable {
     public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil,
                 cause: (eventID: String, depth: Int)? = nil, form: EnvelopeForm = .packed) {
         self.endpoint = endpoint
-        self.payload = payload
+        var fields = payload
+        fields.raw = .null
+        self.payload = fields
+        sentDeployNumber = payload.raw["deploy_number"]
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
@@ -61,7 +69,7 @@ public final class DeployRecord: Sendable {
         }
         dataTail = tail
         if let matcher, matcher.mayFire(type, service, endpoint) {
-            let sent = payload.raw["deploy_number"]
+            let sent = sentDeployNumber
             let status = payload.status.rawValue
             // The data as the store will write it, its id and (unless sent) number to come:
             // built only if a clause reads it.
@@ -104,7 +112,7 @@ public final class DeployRecord: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(envelopeHead.count + dataTail.count + 96)
         out.append(contentsOf: envelopeHead)
-        let number: JSON? = deployNumber.map(JSON.string) ?? payload.raw["deploy_number"]
+        let number: JSON? = deployNumber.map(JSON.string) ?? sentDeployNumber
         switch form {
         case .text:
             if let number {

@@ -123,7 +123,7 @@ extension PostgresDeployStore {
             let r = batch[u.index]
             events.append(.init(id: r.eventID, type: r.payload.status.eventType, time: r.receivedAt, revision: r.revision,
                                 envelopeText: try Self.text(r.envelope(deployID: u.id, deployNumber: nil)),
-                                reactions: r.firings.resolve(id: u.id, deployNumber: r.payload.raw["deploy_number"])))
+                                reactions: r.firings.resolve(id: u.id, deployNumber: r.sentDeployNumber)))
             outcomes[u.index] = .updated(deployID: u.id, eventID: r.eventID)
         }
         queued += try PostgresEventLog(db: db).append(events)
