@@ -121,6 +121,7 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
     private lazy var insertDeploy = try? db.prepare("""
         INSERT INTO deploys (endpoint, service, service_name, environment, status, deploy_number, dedup_id, deployed_at, received_at, updated_at, revision, payload, event_id)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
+        ON CONFLICT (dedup_id) DO NOTHING
         """)
     private lazy var updateStatus = try? db.prepare("UPDATE deploys SET status = ?, updated_at = ?, payload = '', event_id = ? WHERE id = ?")
     private lazy var events = EventLog(db)
@@ -138,21 +139,12 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         return s
     }
 
+    /// A new deploy is inserted straight away: its dedup id, if any, is usually new, and
+    /// the insert's own check of the unique index answers that without a lookup first.
     private func recordOne(_ record: DeployRecord) throws(StoreError) -> DeployOutcome {
         let p = record.payload
-        if let dedup = p.dedupID {
-            let find = try statement(findByDedup)
-            try find.bind(.text(dedup))
-            if try find.step() {
-                let id = find.int(0)
-                let status = find.text(1)
-                if status == p.status.rawValue { return .duplicate(deployID: id) }
-                try statement(updateStatus).bind(.text(p.status.rawValue), .text(record.receivedAt), .text(record.eventID), .int(id)).run()
-                let eventID = try insertDeployEvent(record, deployID: id, deployNumber: nil)
-                return .updated(deployID: id, eventID: eventID)
-            }
-        }
         let key = record.serviceName ?? p.service
+        let counterBefore = counters[key]
         let number: String
         if let sent = p.deployNumber {
             number = sent
@@ -165,6 +157,11 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
                         p.environment.map(SQLiteValue.text) ?? .null, .text(p.status.rawValue), .text(number),
                         p.dedupID.map(SQLiteValue.text) ?? .null, .text(p.deployedAtUTC), .text(record.receivedAt),
                         .text(record.receivedAt), .int(record.revision), .text(record.eventID)).run()
+        guard db.changes == 1 else {
+            // The dedup id is known: no deploy was made, so no number was used.
+            counters[key] = counterBefore
+            return try recordKnown(record)
+        }
         let id = db.lastInsertedRow
         try link(id, service: key, environment: p.environment)
         let eventID = try insertDeployEvent(record, deployID: id, deployNumber: number)
@@ -172,9 +169,24 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         return .created(deployID: id, deployNumber: number, eventID: eventID)
     }
 
+    /// A deploy whose dedup id was seen: the same status is a duplicate, another an update.
+    private func recordKnown(_ record: DeployRecord) throws(StoreError) -> DeployOutcome {
+        let p = record.payload
+        let find = try statement(findByDedup)
+        try find.bind(.text(p.dedupID ?? ""))
+        guard try find.step() else { throw .corrupt("a deploy's dedup id conflicted with no stored deploy") }
+        let id = find.int(0)
+        let status = find.text(1)
+        find.reset()
+        if status == p.status.rawValue { return .duplicate(deployID: id) }
+        try statement(updateStatus).bind(.text(p.status.rawValue), .text(record.receivedAt), .text(record.eventID), .int(id)).run()
+        let eventID = try insertDeployEvent(record, deployID: id, deployNumber: nil)
+        return .updated(deployID: id, eventID: eventID)
+    }
+
     private func insertDeployEvent(_ record: DeployRecord, deployID: Int, deployNumber: String?) throws(StoreError) -> String {
         // The number as the envelope carries it: generated, or as sent, or none.
-        let number = deployNumber.map(JSON.string) ?? record.payload.raw["deploy_number"]
+        let number = deployNumber.map(JSON.string) ?? record.sentDeployNumber
         try events.append(id: record.eventID, type: record.payload.status.eventType, time: record.receivedAt, revision: record.revision,
                           envelope: record.envelope(deployID: deployID, deployNumber: deployNumber),
                           reactions: record.firings.resolve(id: deployID, deployNumber: number))
