@@ -22,13 +22,20 @@ final class RequestLog: Sendable {
         thread.start()
     }
 
-    /// Written without building a JSON tree: this runs for every request.
     func request(method: String, route: String, endpoint: String?, status: Int, milliseconds: Double, bytes: Int, peer: String) {
         guard enabled else { return }
+        let line = Self.line(time: Timestamp.now(), method: method, route: route, endpoint: endpoint, status: status,
+                             milliseconds: milliseconds, bytes: bytes, peer: peer)
+        buffer.withLock { $0.append(contentsOf: line) }
+    }
+
+    /// One request's line, written without building a JSON tree: this runs for every request.
+    static func line(time: String, method: String, route: String, endpoint: String?, status: Int, milliseconds: Double, bytes: Int,
+                     peer: String) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(220)
         line.append(contentsOf: #"{"time":""#.utf8)
-        line.append(contentsOf: Timestamp.now().utf8)
+        line.append(contentsOf: time.utf8)
         line.append(contentsOf: #"","level":"info","msg":"request","method":"#.utf8)
         JSONWriter.writeString(method, into: &line)
         line.append(contentsOf: #","route":"#.utf8)
@@ -37,15 +44,25 @@ final class RequestLog: Sendable {
             line.append(contentsOf: #","endpoint":"#.utf8)
             JSONWriter.writeString(endpoint, into: &line)
         }
-        line.append(contentsOf: ",\"status\":\(status),\"duration_ms\":".utf8)
+        // Numbers as their own small strings (no allocation), never interpolated into a
+        // longer one, which allocated twice a line.
+        line.append(contentsOf: #","status":"#.utf8)
+        line.append(contentsOf: String(status).utf8)
+        line.append(contentsOf: #","duration_ms":"#.utf8)
         // Three decimals by integer arithmetic: `String(format:)` costs more than the rest of the line.
         let micros = max(0, Int((milliseconds * 1000).rounded()))
         let fraction = micros % 1000
-        line.append(contentsOf: "\(micros / 1000).\(fraction < 10 ? "00" : fraction < 100 ? "0" : "")\(fraction)".utf8)
-        line.append(contentsOf: ",\"bytes\":\(bytes),\"peer\":".utf8)
+        line.append(contentsOf: String(micros / 1000).utf8)
+        line.append(UInt8(ascii: "."))
+        if fraction < 100 { line.append(UInt8(ascii: "0")) }
+        if fraction < 10 { line.append(UInt8(ascii: "0")) }
+        line.append(contentsOf: String(fraction).utf8)
+        line.append(contentsOf: #","bytes":"#.utf8)
+        line.append(contentsOf: String(bytes).utf8)
+        line.append(contentsOf: #","peer":"#.utf8)
         JSONWriter.writeString(peer, into: &line)
         line.append(contentsOf: "}\n".utf8)
-        buffer.withLock { $0.append(contentsOf: line) }
+        return line
     }
 
     func event(_ message: String, _ fields: KeyValuePairs<String, JSON> = [:], level: String = "info") {
