@@ -41,12 +41,15 @@ struct RuntimeHandler: HTTPHandler {
         // One snapshot of the served revision per request: a newly applied one takes over
         // between requests, never in the middle of one.
         let routes = runtime.routes
-        // Each route answers through `finish`, which logs and counts the request.
+        // Each route answers through `finish`, which logs and counts the request. It keeps
+        // the method, not the request: the answer often comes from the writer's thread, and
+        // the body would be freed there, into the malloc arena of the thread that read it.
+        let method = request.method
         func finish(_ route: String, endpoint: String? = nil) -> @Sendable (HTTPResponse) -> Void {
             { response in
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - context.startedAt) / 1e9
                 runtime.metrics.observe(route: route, status: response.status.code, seconds: seconds)
-                runtime.log.request(method: request.method, route: route, endpoint: endpoint, status: response.status.code,
+                runtime.log.request(method: method, route: route, endpoint: endpoint, status: response.status.code,
                                     milliseconds: seconds * 1000, bytes: response.body.count, peer: context.peer)
                 respond(response)
             }
