@@ -31,24 +31,10 @@ public enum EventVariables {
             if member.key == "service" { serviceName = member.value.stringValue }
         }
         var roots: [JSON.Member] = [JSON.Member("event", .object(event)), JSON.Member("data", data)]
-        if EventType.deployTypes.contains(type) {
-            roots.append(JSON.Member("deploy", data))
-            roots.append(JSON.Member("payload", data))
-            if let name = serviceName, let service = lookup(name) {
-                roots.append(JSON.Member("service", .object([JSON.Member("name", .string(service.name)),
-                                                             JSON.Member("owner", service.owner.map(JSON.string) ?? .null),
-                                                             JSON.Member("description", service.description.map(JSON.string) ?? .null)])))
+        for name in typedRoots(type) {
+            if let value = typedRoot(name, type: type, data: { data }, service: { serviceName.flatMap(lookup) }) {
+                roots.append(JSON.Member(name, value))
             }
-        }
-        switch type {
-        case EventType.webhookReceived:
-            roots.append(JSON.Member("payload", data["payload"] ?? .null))
-            roots.append(JSON.Member("query", data["query"] ?? .object([])))
-            roots.append(JSON.Member("headers", data["headers"] ?? .object([])))
-        case EventType.serviceSuggested: roots.append(JSON.Member("suggestion", data))
-        case EventType.configApplied: roots.append(JSON.Member("revision", data))
-        case EventType.reactionFailed: roots.append(JSON.Member("failure", data))
-        default: break
         }
         if let reaction { roots.append(JSON.Member("reaction", .object([JSON.Member("name", .string(reaction))]))) }
         if let delivery {
@@ -71,27 +57,48 @@ public enum EventVariables {
         guard let root = path.first else { return built() }
         let rest = path.dropFirst()
         let type = event.type
-        let isDeploy = EventType.deployTypes.contains(type)
-        let start: JSON?
         switch root {
         case "event":
             guard let key = rest.first else { return built()["event"] }
             return eventKeys.contains(key) ? TemplateContext.walk(event.attribute(key), rest.dropFirst()) : nil
-        case "data": start = data()
-        case "deploy" where isDeploy: start = data()
-        case "payload" where isDeploy: start = data()
-        case "payload" where type == EventType.webhookReceived: start = data()["payload"] ?? .null
-        case "service" where isDeploy:
-            guard let name = event.service, let service = services.service(named: name) else { return nil }
-            start = .object([JSON.Member("name", .string(service.name)), JSON.Member("owner", service.owner.map(JSON.string) ?? .null),
-                             JSON.Member("description", service.description.map(JSON.string) ?? .null)])
-        case "query" where type == EventType.webhookReceived: start = data()["query"] ?? .object([])
-        case "headers" where type == EventType.webhookReceived: start = data()["headers"] ?? .object([])
-        case "suggestion" where type == EventType.serviceSuggested: start = data()
-        case "revision" where type == EventType.configApplied: start = data()
-        case "failure" where type == EventType.reactionFailed: start = data()
-        default: return nil
+        case "data": return TemplateContext.walk(data(), rest)
+        default:
+            guard typedRoots(type).contains(root) else { return nil }
+            let start = typedRoot(root, type: type, data: data, service: { event.service.flatMap(services.service(named:)) })
+            return TemplateContext.walk(start, rest)
         }
-        return TemplateContext.walk(start, rest)
+    }
+
+    /// The roots an event of `type` has after `event` and `data`, in order.
+    static func typedRoots(_ type: String) -> [String] {
+        if EventType.deployTypes.contains(type) { return deployRoots }
+        switch type {
+        case EventType.webhookReceived: return webhookRoots
+        case EventType.serviceSuggested: return suggestionRoots
+        case EventType.configApplied: return revisionRoots
+        case EventType.reactionFailed: return failureRoots
+        default: return []
+        }
+    }
+
+    private static let deployRoots = ["deploy", "payload", "service"]
+    private static let webhookRoots = ["payload", "query", "headers"]
+    private static let suggestionRoots = ["suggestion"]
+    private static let revisionRoots = ["revision"]
+    private static let failureRoots = ["failure"]
+
+    /// One of `typedRoots(type)`: nil for `service` when the event's service is not declared.
+    /// Shared by `make` and `value(at:…)`, so the two cannot disagree on what a root holds.
+    private static func typedRoot(_ name: String, type: String, data: () -> JSON, service: () -> Service?) -> JSON? {
+        switch name {
+        case "service":
+            guard let service = service() else { return nil }
+            return .object([JSON.Member("name", .string(service.name)), JSON.Member("owner", service.owner.map(JSON.string) ?? .null),
+                            JSON.Member("description", service.description.map(JSON.string) ?? .null)])
+        case "payload" where type == EventType.webhookReceived: return data()["payload"] ?? .null
+        case "query": return data()["query"] ?? .object([])
+        case "headers": return data()["headers"] ?? .object([])
+        default: return data()  // deploy, payload, suggestion, revision, failure: the data itself
+        }
     }
 }
