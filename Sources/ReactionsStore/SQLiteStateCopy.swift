@@ -54,12 +54,11 @@ final class SQLiteStateCopy: StateCopySide {
         try db.integer("SELECT (SELECT count(*) FROM revisions) + (SELECT count(*) FROM deploys) + (SELECT count(*) FROM events)") == 0
     }
 
-    /// Into an empty state (the caller checks), so the deploys copied are every deploy:
-    /// their lists by service are linked once, after all of them.
+    /// Into an empty state (the caller checks), so the deploys copied are every deploy and
+    /// their lists are still empty: they are linked once, after all of them.
     func write(_ body: () throws(StoreError) -> Void) throws(StoreError) {
         try db.transaction { () throws(StoreError) in
             try body()
-            try db.execute("DELETE FROM deploy_chain; DELETE FROM deploy_heads")
             try db.execute(StoreSchema.linkDeploys)
         }
     }
