@@ -174,7 +174,9 @@ public final class SQLiteDeployStore: DeployStore, @unchecked Sendable {
         let p = record.payload
         let find = try statement(findByDedup)
         try find.bind(.text(p.dedupID ?? ""))
-        guard try find.step() else { throw .corrupt("a deploy's dedup id conflicted with no stored deploy") }
+        guard try find.step() else {
+            throw .corrupt("dedup id \(p.dedupID ?? "") is in the index of deploys but no deploy has it; check the state with `reactions state verify <state file>`")
+        }
         let id = find.int(0)
         let status = find.text(1)
         find.reset()
