@@ -58,16 +58,19 @@ extension SQLiteDeployStore {
     }
 
     private func walkChains(_ query: DeployQuery, fromID: Int) throws(StoreError) -> [StoredDeploy] {
-        var next: [Int] = []
+        // The newest deploy of each list to merge: of the environment's, or of the keys'.
+        let heads: SQLiteStatement
+        let bindings: [[SQLiteValue]]
         if query.services.isEmpty, let environment = query.environment {
-            let heads = try statement(readEnvironmentHeads)
-            try heads.bind(.text(environment))
-            while try heads.step() { next.append(heads.int(0)) }
-            heads.reset()
+            heads = try statement(readEnvironmentHeads)
+            bindings = [[.text(environment)]]
+        } else {
+            heads = try statement(query.environment == nil ? readHeads : readHead)
+            bindings = query.services.map { key in query.environment.map { [.text(key), .text($0)] } ?? [.text(key)] }
         }
-        let heads = try statement(query.environment == nil ? readHeads : readHead)
-        for key in query.services {
-            try heads.bind(query.environment.map { [.text(key), .text($0)] } ?? [.text(key)])
+        var next: [Int] = []
+        for values in bindings {
+            try heads.bind(values)
             while try heads.step() { next.append(heads.int(0)) }
             heads.reset()
         }
