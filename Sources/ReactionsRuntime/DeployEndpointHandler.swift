@@ -20,17 +20,19 @@ struct DeployEndpointHandler {
     /// `cause`: set when a reaction's script records the deploy through the admin API.
     func handle(_ request: HTTPRequest, endpoint: Endpoint, routes: RouteTable, cause: (eventID: String, depth: Int)? = nil,
                 respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let payload: DeployPayload
-        switch DeployPayload.parse(request.body) {
+        let form = runtime.writer.envelopeForm
+        let body: DeployBody
+        switch DeployBody.parse(request.body, form: form) {
         case .failure(let invalid):
             return respond(.json(.badRequest, DeployPayload.errorBody(invalid.errors, status: 400)))
-        case .success(let p):
-            payload = p
+        case .success(let b):
+            body = b
         }
+        let payload = body.payload
         let matched = routes.services.match(payload.service)
-        let record = DeployRecord(endpoint: endpoint.name, payload: payload, serviceName: matched,
+        let record = DeployRecord(endpoint: endpoint.name, body: body, serviceName: matched,
                                   receivedAt: Timestamp.now(), revision: routes.revision, matcher: routes.matcher, cause: cause,
-                                  form: runtime.writer.envelopeForm)
+                                  form: form)
         let metrics = runtime.metrics
         let log = runtime.log
         // The answer needs only the name: capturing the whole payload retained all of it.

@@ -36,13 +36,18 @@ public final class DeployRecord: Sendable {
 
     /// `cause`: the event whose reaction recorded this deploy through the API, and its chain
     /// depth; the deploy's event is one level deeper, so reactions cannot loop through deploys.
-    public init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil,
+    public convenience init(endpoint: String, payload: DeployPayload, serviceName: String?, receivedAt: String, revision: Int,
+                            matcher: ReactionMatcher? = nil, cause: (eventID: String, depth: Int)? = nil, form: EnvelopeForm = .packed) {
+        self.init(endpoint: endpoint, body: DeployBody(payload), serviceName: serviceName, receivedAt: receivedAt, revision: revision,
+                  matcher: matcher, cause: cause, form: form)
+    }
+
+    public init(endpoint: String, body: DeployBody, serviceName: String?, receivedAt: String, revision: Int, matcher: ReactionMatcher? = nil,
                 cause: (eventID: String, depth: Int)? = nil, form: EnvelopeForm = .packed) {
         self.endpoint = endpoint
-        var fields = payload
-        fields.raw = .null
-        self.payload = fields
-        sentDeployNumber = payload.raw["deploy_number"]
+        let payload = body.payload
+        self.payload = payload
+        sentDeployNumber = body.sentDeployNumber
         self.serviceName = serviceName
         self.receivedAt = receivedAt
         self.revision = revision
@@ -56,30 +61,20 @@ public final class DeployRecord: Sendable {
         // Written straight to bytes: building the envelope as a value to serialise it
         // cost more than parsing the request.
         envelopeHead = StoredEnvelope.head(of: event, form: form)
-        var tail: [UInt8] = []
-        tail.reserveCapacity(1024)
-        let members = payload.raw.objectMembers ?? []
-        switch form {
-        case .text:
-            JSONWriter.writeMembers(members, into: &tail, skipping: Self.isComputedData)
-            tail.append(contentsOf: "}}".utf8)
-        case .packed:
-            PackedJSON.writeMembers(members, into: &tail, skipping: Self.isComputedData)
-            tail.append(contentsOf: [0x00, 0x00])
-        }
-        dataTail = tail
+        dataTail = body.tail(form)
         if let matcher, matcher.mayFire(type, service, endpoint) {
             let sent = sentDeployNumber
             let status = payload.status.rawValue
             // The data as the store will write it, its id and (unless sent) number to come:
             // built only if a clause reads it.
             let matched = MatchedEvent(event) {
+                let members = body.dataMembers
                 var data: [JSON.Member] = []
                 data.reserveCapacity(members.count + 3)
                 if let sent { data.append(.init("deploy_number", sent)) }
                 data.append(.init("status", .string(status)))
                 data.append(.init("id", .int(0)))
-                data += members.filter { !Self.isComputedData($0.key) }
+                data += members
                 return .object(data)
             }
             firings = matcher.firings(matched, sent == nil ? Self.idAndNumber : Self.idOnly)
@@ -100,12 +95,6 @@ public final class DeployRecord: Sendable {
 
     private static let idAndNumber: Set<Firings.StoreField> = [.id, .deployNumber]
     private static let idOnly: Set<Firings.StoreField> = [.id]
-
-    /// Data members the store sets, whatever the payload says. (Three comparisons cost
-    /// less than hashing into a set, for every member of every deploy.)
-    static func isComputedData(_ key: String) -> Bool {
-        key == "deploy_number" || key == "status" || key == "id"
-    }
 
     /// The event's stored envelope with the deploy's number (as sent, or generated) and id.
     func envelope(deployID: Int, deployNumber: String?) -> StoredEnvelope.Stored {

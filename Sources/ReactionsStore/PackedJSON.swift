@@ -53,6 +53,49 @@ enum PackedJSON {
         return nil
     }
 
+    /// `names` as words, for a reader that has a name's bytes and no string: every name is
+    /// at most 16 bytes, so one is matched by comparing two words, among the few of its length.
+    private struct NameWords {
+        /// Entries sorted by length; those of length n are `entries[starts[n]..<starts[n + 1]]`.
+        var entries: [(low: UInt64, high: UInt64, byte: UInt8)] = []
+        var starts: [Int] = []
+
+        init() {
+            let sorted = names.enumerated().sorted { $0.element.utf8.count < $1.element.utf8.count }
+            var start = 0
+            for length in 0...17 {
+                starts.append(start)
+                for (i, name) in sorted where name.utf8.count == length {
+                    let (low, high) = Array(name.utf8).withUnsafeBufferPointer(NameWords.words)
+                    entries.append((low, high, UInt8(i + 1)))
+                    start += 1
+                }
+            }
+        }
+
+        /// The name's bytes as two words in memory order, zero-padded (at most 16 bytes).
+        static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+            var low: UInt64 = 0, high: UInt64 = 0
+            let raw = UnsafeRawBufferPointer(bytes)
+            withUnsafeMutableBytes(of: &low) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(8))) }
+            if raw.count > 8 { withUnsafeMutableBytes(of: &high) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[8...])) } }
+            return (low, high)
+        }
+    }
+
+    private static let nameWords = NameWords()
+
+    /// The byte that stands for the name `bytes` spell, if it is a known one.
+    static func knownName(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        guard bytes.count <= 16 else { return nil }
+        let table = nameWords
+        let (low, high) = NameWords.words(bytes)
+        for entry in table.entries[table.starts[bytes.count]..<table.starts[bytes.count + 1]] where entry.low == low && entry.high == high {
+            return entry.byte
+        }
+        return nil
+    }
+
     // MARK: Writing
 
     /// A whole packed value: `marker`, then the value (what `value(_:)` reads back).
@@ -67,7 +110,7 @@ enum PackedJSON {
         switch value {
         case .null: out.append(0x01)
         case .bool(let b): out.append(b ? 0x03 : 0x02)
-        case .number(let n): writeBytes(n.text.utf8, shortBase: 0x10, shortLimit: 32, longTag: 0x07, into: &out)
+        case .number(let n): writeNumber(text: n.text.utf8, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             out.append(0x05)
@@ -90,21 +133,36 @@ enum PackedJSON {
 
     static func writeName(_ name: String, into out: inout [UInt8]) {
         if let byte = knownName(name) { out.append(byte); return }
-        let count = name.utf8.count
+        writeUnknownName(name.utf8, into: &out)
+    }
+
+    /// A name that is not one of `names`, spelled out.
+    static func writeUnknownName(_ name: some Collection<UInt8>, into out: inout [UInt8]) {
+        let count = name.count
         if count < 127 {
             out.append(0x80 + UInt8(count))
         } else {
             out.append(0xFF)
             writeVarint(count, into: &out)
         }
-        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: name)
     }
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        writeBytes(s.utf8, shortBase: 0x40, shortLimit: 192, longTag: 0x08, into: &out)
+        writeString(utf8: s.utf8, into: &out)
     }
 
-    private static func writeBytes(_ bytes: String.UTF8View, shortBase: UInt8, shortLimit: Int, longTag: UInt8, into out: inout [UInt8]) {
+    /// A string from its UTF-8 bytes (valid UTF-8: the caller checked).
+    static func writeString(utf8 bytes: some Collection<UInt8>, into out: inout [UInt8]) {
+        writeBytes(bytes, shortBase: 0x40, shortLimit: 192, longTag: 0x08, into: &out)
+    }
+
+    /// A number from its text (a valid JSON number: the caller checked).
+    static func writeNumber(text bytes: some Collection<UInt8>, into out: inout [UInt8]) {
+        writeBytes(bytes, shortBase: 0x10, shortLimit: 32, longTag: 0x07, into: &out)
+    }
+
+    private static func writeBytes(_ bytes: some Collection<UInt8>, shortBase: UInt8, shortLimit: Int, longTag: UInt8, into out: inout [UInt8]) {
         let count = bytes.count
         if count < shortLimit {
             out.append(shortBase + UInt8(count))
@@ -132,6 +190,16 @@ enum PackedJSON {
         var reader = Reader(bytes: bytes, at: 1)
         guard let value = reader.value(depth: 0), reader.at == bytes.count else { return nil }
         return value
+    }
+
+    /// The members `writeMembers` wrote (no object tag or terminator); nil if they are not
+    /// whole members.
+    static func members(_ packedMembers: [UInt8]) -> [JSON.Member]? {
+        var bytes: [UInt8] = [marker, 0x04]
+        bytes.reserveCapacity(packedMembers.count + 3)
+        bytes.append(contentsOf: packedMembers)
+        bytes.append(0x00)
+        return value(bytes)?.objectMembers
     }
 
     /// Reading stops (nil) at anything out of place rather than trusting a stored length.

@@ -139,6 +139,6 @@ extension SQLiteDeployStore {
 
     /// The payload a deploy's event carries: its data without the fields the store sets.
     static func payload(ofData data: JSON) -> JSON {
-        .object((data.objectMembers ?? []).filter { !DeployRecord.isComputedData($0.key) })
+        .object((data.objectMembers ?? []).filter { !DeployBody.isComputedData($0.key) })
     }
 }

@@ -71,7 +71,7 @@ import ReactionsCore
             var data: [JSON.Member] = []
             if let sent = number.map(JSON.string) ?? payload.raw["deploy_number"] { data.append(.init("deploy_number", sent)) }
             data += [.init("status", .string("succeeded")), .init("id", .int(42))]
-            data += (payload.raw.objectMembers ?? []).filter { !DeployRecord.isComputedData($0.key) }
+            data += (payload.raw.objectMembers ?? []).filter { !DeployBody.isComputedData($0.key) }
             let event = CloudEvent(id: record.eventID, source: "/endpoints/ci", type: "deploy.succeeded", time: "2026-12-06T01:00:00Z",
                                    subject: "cart", data: .object(data), service: "cart", environment: payload.environment, endpoint: "ci")
             switch (form, stored) {

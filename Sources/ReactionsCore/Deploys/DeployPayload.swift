@@ -50,6 +50,16 @@ public struct DeployPayload: Sendable, Equatable {
         guard let json = try? JSONParser.value(body) else {
             return .failure(Invalid(errors: [FieldError(title: "Invalid JSON", detail: "the request body is not valid JSON")]))
         }
+        return validate(json)
+    }
+
+    /// Validates a parsed body. It reads only the top-level members `service`,
+    /// `description`, `deployed_at`, `environment`, `deploy_url`, `dedup_id`,
+    /// `deploy_number`, `status`, `commit` (its type) and `deployer` (its `email`, `name` and
+    /// `id`): a reader that keeps just those (`DeployBodyPacker`) gets the same answer.
+    ///
+    /// `keepingRaw: false` leaves `raw` null, for a caller that keeps the members itself.
+    public static func validate(_ json: JSON, keepingRaw: Bool = true) -> Result<DeployPayload, Invalid> {
         guard case .object = json else {
             return .failure(Invalid(errors: [FieldError(title: "Invalid JSON", detail: "the request body must be a JSON object")]))
         }
@@ -66,7 +76,7 @@ public struct DeployPayload: Sendable, Equatable {
                 }
                 // A NUL cut names short in C strings ("cart\u0000shadow" listed as "cart"),
                 // and PostgreSQL's text cannot hold one: no name needs it.
-                if s.utf8.contains(0) {
+                if s.containsNUL {
                     errors.append(FieldError(title: title(key), detail: "param is invalid: \(key) must not contain a NUL character (\\u0000)"))
                     return nil
                 }
@@ -131,7 +141,7 @@ public struct DeployPayload: Sendable, Equatable {
         }
         return .success(DeployPayload(service: service, description: description, deployedAt: deployedAt, deployedAtUTC: deployedAtUTC,
                                       environment: environment, deployURL: deployURL, dedupID: dedupID, deployNumber: deployNumber,
-                                      status: status, deployerEmail: email, deployerName: name, deployerID: deployerID, raw: json))
+                                      status: status, deployerEmail: email, deployerName: name, deployerID: deployerID, raw: keepingRaw ? json : .null))
     }
 
     /// Every problem with a payload, for one 400 response.
@@ -162,6 +172,12 @@ public struct DeployPayload: Sendable, Equatable {
 }
 
 extension String {
+    /// Over the string's bytes in place when it has them (native strings do): through its
+    /// `utf8` view's iterator this was a tenth of validating a deploy.
+    var containsNUL: Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? utf8.contains(0)
+    }
+
     /// Empty or only white space; stops at the first scalar that is not, which for real
     /// values is the first (no grapheme breaking, unlike trimming Characters).
     var isBlank: Bool {
