@@ -174,9 +174,9 @@ struct DeployBodyPacker {
             writeName(known, key)
             if stack.count == 2, case .deployer = role {
                 switch known {
-                case Names.email: deployerMember = "email"
-                case Names.name: deployerMember = "name"
-                case Names.id: deployerMember = "id"
+                case PackedJSON.Name.email: deployerMember = "email"
+                case PackedJSON.Name.name: deployerMember = "name"
+                case PackedJSON.Name.id: deployerMember = "id"
                 default: deployerMember = nil
                 }
             }
@@ -186,30 +186,12 @@ struct DeployBodyPacker {
 
     private static func role(_ known: UInt8?) -> Role {
         switch known {
-        case Names.service, Names.description, Names.deployedAt, Names.environment, Names.deployURL, Names.dedupID, Names.commit: return .field
-        case Names.deployNumber, Names.status: return .computed(read: true)
-        case Names.id: return .computed(read: false)
-        case Names.deployer: return .deployer
+        case PackedJSON.Name.service, PackedJSON.Name.description, PackedJSON.Name.deployedAt, PackedJSON.Name.environment, PackedJSON.Name.deployURL, PackedJSON.Name.dedupID, PackedJSON.Name.commit: return .field
+        case PackedJSON.Name.deployNumber, PackedJSON.Name.status: return .computed(read: true)
+        case PackedJSON.Name.id: return .computed(read: false)
+        case PackedJSON.Name.deployer: return .deployer
         default: return .ignored
         }
-    }
-
-    /// The packed bytes of the names this pass looks for: their places in `PackedJSON.names`
-    /// (+ 1), which never change (stored rows hold them; a test checks these).
-    enum Names {
-        static let service: UInt8 = 4
-        static let environment: UInt8 = 5
-        static let id: UInt8 = 10
-        static let deployNumber: UInt8 = 14
-        static let status: UInt8 = 15
-        static let dedupID: UInt8 = 16
-        static let deployer: UInt8 = 17
-        static let email: UInt8 = 18
-        static let name: UInt8 = 19
-        static let deployedAt: UInt8 = 20
-        static let description: UInt8 = 21
-        static let deployURL: UInt8 = 22
-        static let commit: UInt8 = 23
     }
 
     private mutating func writeName(_ known: UInt8?, _ key: Range<Int>) {

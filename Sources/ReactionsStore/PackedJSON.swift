@@ -36,6 +36,30 @@ enum PackedJSON {
         "payload", "query", "headers", "number", "hash", "created_by", "reaction", "delivery_id", "event_id", "attempts", "error",
     ]
 
+    /// The bytes of the names the hot paths write or look for without a lookup: their places
+    /// in `names` + 1, which never change (a test checks each against `knownName`).
+    enum Name {
+        static let data: UInt8 = 1
+        static let source: UInt8 = 2
+        static let subject: UInt8 = 3
+        static let service: UInt8 = 4
+        static let environment: UInt8 = 5
+        static let endpoint: UInt8 = 6
+        static let causationID: UInt8 = 7
+        static let chainDepth: UInt8 = 8
+        static let id: UInt8 = 10
+        static let deployNumber: UInt8 = 14
+        static let status: UInt8 = 15
+        static let dedupID: UInt8 = 16
+        static let deployer: UInt8 = 17
+        static let email: UInt8 = 18
+        static let name: UInt8 = 19
+        static let deployedAt: UInt8 = 20
+        static let description: UInt8 = 21
+        static let deployURL: UInt8 = 22
+        static let commit: UInt8 = 23
+    }
+
     /// `names` by their length in bytes, with their bytes. A name is looked up among the few
     /// of its length: hashing it into a dictionary cost more than the rest of writing it,
     /// for every member of every deploy.

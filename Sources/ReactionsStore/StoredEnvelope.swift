@@ -31,7 +31,7 @@ enum StoredEnvelope {
     /// The members to store before `data`, in order.
     static func members(of event: CloudEvent) -> [JSON.Member] {
         var m: [JSON.Member] = []
-        if event.endpoint.map({ "/endpoints/" + $0 }) != event.source { m.append(.init("source", .string(event.source))) }
+        if !impliesSource(event) { m.append(.init("source", .string(event.source))) }
         // Omitted when it equals the service (nil for both included); an explicit null
         // says "no subject" where there is a service.
         if event.subject != event.service { m.append(.init("subject", event.subject.map(JSON.string) ?? .null)) }
@@ -41,6 +41,15 @@ enum StoredEnvelope {
         if let causationID = event.causationID { m.append(.init("causationid", .string(causationID))) }
         if event.chainDepth != 0 { m.append(.init("chaindepth", .int(event.chainDepth))) }
         return m
+    }
+
+    /// Whether the event's source is the one its endpoint implies (`/endpoints/<name>`),
+    /// compared byte for byte without building it.
+    static func impliesSource(_ event: CloudEvent) -> Bool {
+        guard let endpoint = event.endpoint else { return false }
+        let source = event.source.utf8, prefix = "/endpoints/".utf8
+        return source.count == prefix.count + endpoint.utf8.count && source.starts(with: prefix)
+            && source.dropFirst(prefix.count).elementsEqual(endpoint.utf8)
     }
 
     /// The stored text of a whole event.
@@ -56,21 +65,48 @@ enum StoredEnvelope {
     /// What the deploy path writes before its data's members, in `form`: `{…members…,"data":{`
     /// as text, or the packed equivalent.
     static func head(of event: CloudEvent, form: EnvelopeForm) -> [UInt8] {
-        let members = members(of: event)
         switch form {
         case .text:
+            let members = members(of: event)
             var text: [UInt8] = [UInt8(ascii: "{")]
             JSONWriter.writeMembers(members, into: &text)
             if !members.isEmpty { text.append(UInt8(ascii: ",")) }
             text.append(contentsOf: #""data":{"#.utf8)
             return text
         case .packed:
-            var out: [UInt8] = [PackedJSON.marker, 0x04]
-            PackedJSON.writeMembers(members, into: &out)
-            PackedJSON.writeName("data", into: &out)
-            out.append(0x04)
-            return out
+            return packedHead(of: event)
         }
+    }
+
+    /// `head` packed, member by member as `members(of:)` lists them, without building that
+    /// list: this runs for every deploy, and the list cost a string and an array for each.
+    private static func packedHead(of event: CloudEvent) -> [UInt8] {
+        typealias Name = PackedJSON.Name
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        out.append(PackedJSON.marker)
+        out.append(0x04)
+        func member(_ name: UInt8, _ value: String?) {
+            guard let value else { return }
+            out.append(name)
+            PackedJSON.writeString(value, into: &out)
+        }
+        if !impliesSource(event) { member(Name.source, event.source) }
+        if event.subject != event.service {
+            out.append(Name.subject)
+            if let subject = event.subject { PackedJSON.writeString(subject, into: &out) } else { out.append(0x01) }
+        }
+        member(Name.service, event.service)
+        member(Name.environment, event.environment)
+        member(Name.endpoint, event.endpoint)
+        member(Name.causationID, event.causationID)
+        if event.chainDepth != 0 {
+            out.append(Name.chainDepth)
+            PackedJSON.write(.int(event.chainDepth), into: &out)
+        }
+        out.append(Name.data)
+        out.append(0x04)
+        return out
     }
 
     /// The whole stored value: the envelope's members and `data`, as one object.

@@ -198,10 +198,12 @@ import TestSupport
         }
     }
 
-    @Test func theOnePassNamesItsFieldsByTheirPlaces() {
-        typealias N = DeployBodyPacker.Names
-        let expected: [(UInt8, String)] = [(N.service, "service"), (N.environment, "environment"), (N.id, "id"), (N.deployNumber, "deploy_number"),
-                                          (N.status, "status"), (N.dedupID, "dedup_id"), (N.deployer, "deployer"), (N.email, "email"), (N.name, "name"),
+    @Test func constantNamesAreTheirPlaces() {
+        typealias N = PackedJSON.Name
+        let expected: [(UInt8, String)] = [(N.data, "data"), (N.source, "source"), (N.subject, "subject"), (N.service, "service"),
+                                          (N.environment, "environment"), (N.endpoint, "endpoint"), (N.causationID, "causationid"),
+                                          (N.chainDepth, "chaindepth"), (N.id, "id"), (N.deployNumber, "deploy_number"), (N.status, "status"),
+                                          (N.dedupID, "dedup_id"), (N.deployer, "deployer"), (N.email, "email"), (N.name, "name"),
                                           (N.deployedAt, "deployed_at"), (N.description, "description"), (N.deployURL, "deploy_url"), (N.commit, "commit")]
         for (byte, name) in expected { #expect(PackedJSON.knownName(name) == byte, "\(name)") }
     }

@@ -42,6 +42,24 @@ import ReactionsCore
                    "author_email":"dwight.schrute@example.com","committer_name":"Jim Halpert","committer_email":"jim.halpert@example.com"}}
         """
 
+    /// The deploy path writes an envelope's head straight to bytes; closed with an empty
+    /// data object it must be exactly what packing (or printing) the whole event gives.
+    @Test func headsAreTheWholeEnvelopeUpToItsData() {
+        var events = Self.shapes
+        // A source that only looks implied, and one endpoint's name inside another's.
+        events.append(CloudEvent(id: "e8", source: "/endpoints/ci2", type: "x", time: "2026-12-06T01:00:07Z", subject: "s", data: .null,
+                                 service: "s", endpoint: "ci"))
+        events.append(CloudEvent(id: "e9", source: "/endpoints/c", type: "x", time: "2026-12-06T01:00:08Z", subject: nil, data: .null,
+                                 endpoint: "ci"))
+        for event in events {
+            var empty = event
+            empty.data = .object([])
+            #expect(StoredEnvelope.head(of: event, form: .packed) + [0x00, 0x00] == StoredEnvelope.packed(of: empty), "\(event.id)")
+            #expect(String(decoding: StoredEnvelope.head(of: event, form: .text) + Array("}}".utf8), as: UTF8.self) == StoredEnvelope.text(of: empty),
+                    "\(event.id)")
+        }
+    }
+
     @Test(arguments: shapes) func readsBackWhatWasReceived(_ event: CloudEvent) throws {
         let stored = StoredEnvelope.text(of: event)
         let read = try #require(StoredEnvelope.envelope(stored: stored, id: event.id, type: event.type, time: event.time))
