@@ -5,8 +5,9 @@ import Synchronization
 
 /// One thread running epoll over its own listener and connections.
 ///
-/// Everything but `completions` is confined to the loop's thread. Responses produced on
-/// other threads (a group commit, say) come back through `completions` and an eventfd.
+/// Everything but `handoffs` is confined to the loop's thread. Responses produced on other
+/// threads (a group commit, say), and work handed to the loop (`RequestContext.onLoop`),
+/// come back through `handoffs` and an eventfd.
 ///
 /// Work on a connection never recurses: a response produced inline by the handler is
 /// queued, and `drainWork` answers it and parses the next pipelined request in a loop, so
@@ -36,7 +37,16 @@ final class EventLoop: @unchecked Sendable {
     private var acceptResumesAt: UInt64 = 0
     private var connections: [Int32: Connection] = [:]
     private var nextGeneration: UInt64 = 1
-    private let completions = Mutex<[Completion]>([])
+    /// What other threads hand this loop, in the order they did.
+    private enum Handoff {
+        case completion(Completion)
+        case work(@Sendable () -> Void)
+    }
+    private let handoffs = Mutex<[Handoff]>([])
+    /// Swapped with `handoffs` to take them all at once, so no work runs under the lock.
+    private var taken: [Handoff] = []
+    /// `RequestContext.onLoop` for this loop's requests: made once, not per request.
+    private lazy var hop: @Sendable (@escaping @Sendable () -> Void) -> Void = { [weak self] work in self?.execute(work) }
     /// Completions produced on this thread, and connections with input to parse: the
     /// work `drainWork` does iteratively.
     private var ready: [Completion] = []
@@ -99,7 +109,7 @@ final class EventLoop: @unchecked Sendable {
                 case Self.listenerToken: acceptAll()
                 case Self.wakeToken:
                     _ = csys_eventfd_drain(wakeFD)
-                    takeCompletions()
+                    takeHandoffs()
                 default:
                     guard let connection = connections[Int32(truncatingIfNeeded: event.data)] else { continue }
                     if event.events & UInt32(CSYS_ERR | CSYS_HUP) != 0 && event.events & UInt32(CSYS_IN) == 0 {
@@ -352,7 +362,7 @@ final class EventLoop: @unchecked Sendable {
                 connection.currentKeepAlive = request.head.keepAlive && !draining
                 connection.currentMinorVersion = request.head.minorVersion
                 connection.currentIsHead = request.method == "HEAD"
-                let context = RequestContext(peer: connection.peer, startedAt: connection.requestStartedAt)
+                let context = RequestContext(peer: connection.peer, startedAt: connection.requestStartedAt, hop: hop)
                 connection.requestStartedAt = connection.inputIndex < connection.input.count ? Self.now() : 0
                 let (fd, generation) = (connection.fd, connection.generation)
                 shared.inFlight.add(1, ordering: .relaxed)
@@ -382,26 +392,42 @@ final class EventLoop: @unchecked Sendable {
     /// Called by the handler, from any thread, exactly once per request.
     private func complete(_ completion: Completion) {
         shared.inFlight.subtract(1, ordering: .relaxed)
-        let onLoop = thread.withLock { $0.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
-        if onLoop {
+        if isOnLoop {
             ready.append(completion)
             drainWork()
         } else {
-            // One wake-up per batch: a loop that already has completions queued will see this one too.
-            let wasEmpty = completions.withLock { queue -> Bool in
-                let empty = queue.isEmpty
-                queue.append(completion)
-                return empty
-            }
-            if wasEmpty { wake() }
+            handOff(.completion(completion))
         }
     }
 
-    private func takeCompletions() {
-        completions.withLock { queue in
-            ready.append(contentsOf: queue)
-            queue.removeAll(keepingCapacity: true)
+    /// Runs `work` on this loop: now if called on it, else after the loop wakes.
+    private func execute(_ work: @escaping @Sendable () -> Void) {
+        if isOnLoop { work() } else { handOff(.work(work)) }
+    }
+
+    private var isOnLoop: Bool {
+        thread.withLock { $0.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+    }
+
+    private func handOff(_ handoff: Handoff) {
+        // One wake-up per batch: a loop that already has handoffs queued will see this one too.
+        let wasEmpty = handoffs.withLock { queue -> Bool in
+            let empty = queue.isEmpty
+            queue.append(handoff)
+            return empty
         }
+        if wasEmpty { wake() }
+    }
+
+    private func takeHandoffs() {
+        handoffs.withLock { swap(&$0, &taken) }
+        for handoff in taken {
+            switch handoff {
+            case .completion(let completion): ready.append(completion)
+            case .work(let work): work()
+            }
+        }
+        taken.removeAll(keepingCapacity: taken.capacity <= 1024)
     }
 
     private func deliver(_ completion: Completion) {

@@ -4,12 +4,24 @@ public struct RequestContext: Sendable {
     public var peer: String
     /// When the request's first byte arrived (monotonic nanoseconds).
     public var startedAt: UInt64
+    private let hop: @Sendable (@escaping @Sendable () -> Void) -> Void
 
-    /// For driving a handler without a socket (fuzzing, benchmarks).
+    /// For driving a handler without a socket (fuzzing, benchmarks): `onLoop` work runs at once.
     public init(peer: String, startedAt: UInt64) {
+        self.init(peer: peer, startedAt: startedAt, hop: { $0() })
+    }
+
+    init(peer: String, startedAt: UInt64, hop: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) {
         self.peer = peer
         self.startedAt = startedAt
+        self.hop = hop
     }
+
+    /// Runs `work` on the event loop that serves the request's connection: at once when
+    /// called there, otherwise queued to it. A handler whose answer comes from another
+    /// thread (a group commit) does the answer's own bookkeeping (logging, metrics) here,
+    /// so that thread spends nothing per request on it.
+    public func onLoop(_ work: @escaping @Sendable () -> Void) { hop(work) }
 }
 
 /// The application behind the server. The server knows nothing of routes or reactions:

@@ -45,13 +45,17 @@ struct RuntimeHandler: HTTPHandler {
         // the method, not the request: the answer often comes from the writer's thread, and
         // the body would be freed there, into the malloc arena of the thread that read it.
         let method = request.method
+        // On the request's event loop: an answer from the writer's thread would otherwise be
+        // logged and counted there, work per request in the one thread every deploy waits on.
         func finish(_ route: String, endpoint: String? = nil) -> @Sendable (HTTPResponse) -> Void {
             { response in
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - context.startedAt) / 1e9
-                runtime.metrics.observe(route: route, status: response.status.code, seconds: seconds)
-                runtime.log.request(method: method, route: route, endpoint: endpoint, status: response.status.code,
-                                    milliseconds: seconds * 1000, bytes: response.body.count, peer: context.peer)
-                respond(response)
+                context.onLoop {
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - context.startedAt) / 1e9
+                    runtime.metrics.observe(route: route, status: response.status.code, seconds: seconds)
+                    runtime.log.request(method: method, route: route, endpoint: endpoint, status: response.status.code,
+                                        milliseconds: seconds * 1000, bytes: response.body.count, peer: context.peer)
+                    respond(response)
+                }
             }
         }
         if let id = Self.deployID(in: path) {

@@ -55,6 +55,19 @@ import FoundationNetworking
         #expect(String(decoding: data, as: UTF8.self) == "POST /from-urlsession 4 body")
     }
 
+    /// Work a handler hands back from another thread runs on the connection's own loop, and
+    /// answers there; several at once on one connection come back in order.
+    @Test func onLoopWorkRunsOnTheConnectionsLoop() throws {
+        let server = try startServer()
+        defer { server.shutdown(graceMilliseconds: 1000) }
+        let client = try RawClient(port: server.port)
+        var requests: [UInt8] = []
+        for path in ["/hop", "/a", "/hop"] { requests += Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8) }
+        client.send(requests)
+        let bodies = client.readResponses(3).map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        #expect(bodies == ["on the loop: true", "GET /a 0 ", "on the loop: true"])
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrderEvenWhenTheFirstIsSlow() throws {
         let server = try startServer()
         defer { server.shutdown(graceMilliseconds: 1000) }

@@ -9,7 +9,8 @@ import FoundationNetworking
 #endif
 
 /// A handler for server tests: echoes method, path and body; `/slow` answers from another
-/// thread after 200 ms, `/async/<n>` after n ms, and `/big` limits the body to 8 bytes.
+/// thread after 200 ms, `/async/<n>` after n ms, `/hop` through `RequestContext.onLoop`, and
+/// `/small` limits the body to 8 bytes.
 struct EchoHandler: HTTPHandler {
     func bodyLimit(for head: HTTPRequestHead) -> Int? {
         head.path == "/small" ? 8 : nil
@@ -20,6 +21,13 @@ struct EchoHandler: HTTPHandler {
         let response = HTTPResponse.text(.ok, text)
         if request.path.hasPrefix("/async/"), let ms = Int(request.path.dropFirst(7)) {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(ms)) { respond(response) }
+        } else if request.path == "/hop" {
+            // Answered from another thread through `onLoop`: says whether the work ran on the
+            // thread that called `handle` (the connection's loop).
+            let loop = pthread_self()
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20)) {
+                context.onLoop { respond(.text(.ok, "on the loop: \(pthread_equal(loop, pthread_self()) != 0)")) }
+            }
         } else if request.path == "/slow" {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(200)) { respond(response) }
         } else {
