@@ -45,6 +45,7 @@ final class EventLoop: @unchecked Sendable {
     private let handoffs = Mutex<[Handoff]>([])
     /// Swapped with `handoffs` to take them all at once, so no work runs under the lock.
     private var taken: [Handoff] = []
+    private var takingHandoffs = false
     /// `RequestContext.onLoop` for this loop's requests: made once, not per request.
     private lazy var hop: @Sendable (@escaping @Sendable () -> Void) -> Void = { [weak self] work in self?.execute(work) }
     /// Completions produced on this thread, and connections with input to parse: the
@@ -394,7 +395,8 @@ final class EventLoop: @unchecked Sendable {
         shared.inFlight.subtract(1, ordering: .relaxed)
         if isOnLoop {
             ready.append(completion)
-            drainWork()
+            // Answers made by handed-off work wait for the one `drainWork` after the hand-offs.
+            if !takingHandoffs { drainWork() }
         } else {
             handOff(.completion(completion))
         }
@@ -420,6 +422,8 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func takeHandoffs() {
+        takingHandoffs = true
+        defer { takingHandoffs = false }
         handoffs.withLock { swap(&$0, &taken) }
         for handoff in taken {
             switch handoff {
