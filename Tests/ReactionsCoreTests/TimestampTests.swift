@@ -25,4 +25,20 @@ struct TimestampTests {
             #expect(Timestamp.format(milliseconds: millis) == formatter.string(from: date), "\(millis)")
         }
     }
+
+    /// `now()` keeps its last answer for the rest of that millisecond: it must never be
+    /// stale, from any thread.
+    @Test func nowIsTheCurrentMillisecondFromEveryThread() {
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<20_000 {
+                let before = Timestamp.epochMilliseconds()
+                let text = Timestamp.now()
+                let after = Timestamp.epochMilliseconds()
+                guard let read = Timestamp.milliseconds(text), before <= read, read <= after else {
+                    Issue.record("now() gave \(text) between \(before) and \(after)")
+                    return
+                }
+            }
+        }
+    }
 }
