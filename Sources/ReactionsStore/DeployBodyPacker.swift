@@ -310,15 +310,23 @@ struct DeployBodyPacker {
         let start = at + 1
         let buffer = bytes.buffer
         guard start <= buffer.count, let base = buffer.baseAddress else { return nil }
-        // Eight bytes at a time while none of them ends the string or needs a look (a quote,
-        // a backslash, a control character): the hot loop of the pass.
+        // Eight bytes at a time up to the first that ends the string or needs a look (a quote,
+        // a backslash, a control character), found in the word itself: the hot loop of the
+        // pass, and most keys and values end inside their first word.
         var i = start
         var high: UInt64 = 0
         while buffer.count - i >= 8 {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            if Self.needsLook(word) { break }
-            high |= word
-            i += 8
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let marks = Self.marks(word)
+            if marks == 0 {
+                high |= word
+                i += 8
+                continue
+            }
+            let plain = marks.trailingZeroBitCount / 8
+            if plain > 0 { high |= word & (UInt64.max >> (64 - 8 * plain)) }
+            i += plain
+            break
         }
         var ascii = high & 0x8080_8080_8080_8080 == 0
         for i in i..<buffer.count {
@@ -334,12 +342,14 @@ struct DeployBodyPacker {
         return nil
     }
 
-    /// Whether a byte of `word` is a quote, a backslash or below 0x20. (Each test is the
-    /// classic "has a zero byte" one: exact as a yes or no, which is all that is asked.)
-    private static func needsLook(_ word: UInt64) -> Bool {
+    /// The high bit of each byte of `word` (first byte lowest) that is a quote, a backslash
+    /// or below 0x20. Each test is the classic "has a zero byte" one, whose borrows can mark
+    /// bytes above a true mark but never below one: the lowest mark is exact, and it is the
+    /// only one read.
+    private static func marks(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) || (word &- ones &* 0x20) & ~word & highs != 0
+        func zeros(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        return zeros(word ^ (ones &* 0x22)) | zeros(word ^ (ones &* 0x5C)) | ((word &- ones &* 0x20) & ~word & highs)
     }
 
     /// A string with escapes, decoded into `scratch`. No `\u` (nor a control character):
