@@ -72,8 +72,7 @@ extension String {
         let inPlace = utf8.withContiguousStorageIfAvailable { a in
             other.utf8.withContiguousStorageIfAvailable { b in Self.equalIgnoringASCIICase(a, b) }
         }
-        if let inPlace, let equal = inPlace { return equal }
-        return Self.equalIgnoringASCIICase(utf8, other.utf8)
+        return (inPlace ?? nil) ?? Self.equalIgnoringASCIICase(utf8, other.utf8)
     }
 
     private static func equalIgnoringASCIICase<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {

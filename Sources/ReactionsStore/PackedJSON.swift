@@ -60,41 +60,23 @@ enum PackedJSON {
         static let commit: UInt8 = 23
     }
 
-    /// `names` by their length in bytes, with their bytes. A name is looked up among the few
-    /// of its length: hashing it into a dictionary cost more than the rest of writing it,
-    /// for every member of every deploy.
-    private static let byLength: [[(name: String, byte: UInt8)]] = {
-        var table = Array(repeating: [(name: String, byte: UInt8)](), count: (names.map(\.utf8.count).max() ?? 0) + 1)
-        for (i, name) in names.enumerated() { table[name.utf8.count].append((name, UInt8(i + 1))) }
-        return table
-    }()
-
-    /// The byte that stands for a known name.
-    static func knownName(_ name: String) -> UInt8? {
-        let count = name.utf8.count
-        guard count < byLength.count else { return nil }
-        for entry in byLength[count] where entry.name == name { return entry.byte }
-        return nil
-    }
-
-    /// `names` as words, for a reader that has a name's bytes and no string: every name is
-    /// at most 16 bytes, so one is matched by comparing two words, among the few of its length.
+    /// `names` as words: every name is at most 16 bytes, so one is matched by comparing two
+    /// words among the few of its length. (Hashing a name into a dictionary cost more than
+    /// the rest of writing it, for every member of every deploy.)
     private struct NameWords {
-        /// Entries sorted by length; those of length n are `entries[starts[n]..<starts[n + 1]]`.
+        /// Entries by length; those of length n are `entries[starts[n]..<starts[n + 1]]`.
         var entries: [(low: UInt64, high: UInt64, byte: UInt8)] = []
         var starts: [Int] = []
 
         init() {
-            let sorted = names.enumerated().sorted { $0.element.utf8.count < $1.element.utf8.count }
-            var start = 0
-            for length in 0...17 {
-                starts.append(start)
-                for (i, name) in sorted where name.utf8.count == length {
+            for length in 0...16 {
+                starts.append(entries.count)
+                for (i, name) in names.enumerated() where name.utf8.count == length {
                     let (low, high) = Array(name.utf8).withUnsafeBufferPointer(NameWords.words)
                     entries.append((low, high, UInt8(i + 1)))
-                    start += 1
                 }
             }
+            starts.append(entries.count)
         }
 
         /// The name's bytes as two words in memory order, zero-padded (at most 16 bytes).
@@ -118,6 +100,12 @@ enum PackedJSON {
             return entry.byte
         }
         return nil
+    }
+
+    /// The byte that stands for a known name.
+    static func knownName(_ name: String) -> UInt8? {
+        var name = name
+        return name.withUTF8(knownName)
     }
 
     // MARK: Writing

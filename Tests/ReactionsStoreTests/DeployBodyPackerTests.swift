@@ -188,7 +188,7 @@ import TestSupport
 @Suite struct PackedNameTests {
     @Test func bytesNameTheSameNamesAsStrings() {
         for name in PackedJSON.names {
-            // Longer names would never match from bytes, and the two paths would pack differently.
+            // The name words hold 16 bytes: a longer name would never be matched, and be spelled out.
             #expect(name.utf8.count <= 16, "\(name) is too long for PackedJSON's name words")
             let bytes = Array(name.utf8)
             #expect(bytes.withUnsafeBufferPointer(PackedJSON.knownName) == PackedJSON.knownName(name), "\(name)")

@@ -116,7 +116,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `lexeme` must already be a valid JSON number; the parser guarantees it.
+    /// `lexeme` must already be a valid JSON number (the parsers that call this checked it).
     public init(lexeme: String) {
         // Integers are canonicalised ("-0" → "0"); everything else keeps its spelling.
         if let i = Int(lexeme) { text = String(i) } else { text = lexeme }
